@@ -1,0 +1,71 @@
+"""Build the Cython ufunc loops.
+
+The real tanhshrink family is compiled once per x86-64 instruction-set level
+(baseline SSE2, x86-64-v3, x86-64-v4) and one build is picked at import
+(shrink/_cpu.py); everything else is compiled once, for the baseline. Never
+-march=native: the wheel must run on any CPU of its platform.
+"""
+
+import os
+import platform
+import sys
+
+import numpy as np
+from Cython.Build import cythonize
+from setuptools import Extension, setup
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "shrink"))
+import _generate  # noqa: E402
+
+_generate.write_all()
+
+IS_X86_64 = platform.machine().lower() in ("x86_64", "amd64")
+IS_MSVC = sys.platform == "win32"
+
+if IS_MSVC:
+    BASE_FLAGS = ["/O2"]
+else:
+    # -fno-tree-sink: keep gcc from sinking computations into the arm of a
+    # select that uses them, which blocks if-conversion (and so vectorization)
+    # under the default -ftrapping-math (NOTES.md). Clang ignores unknown -f
+    # options only with a warning, so ask for it only from gcc-compatible
+    # compilers that accept it (setuptools passes it to the default cc).
+    BASE_FLAGS = ["-O3", "-fno-tree-sink"]
+
+NUMPY_LIB = os.path.join(os.path.dirname(np.get_include()), "lib")
+
+
+def extension(name, source, flags=()):
+    return Extension(
+        f"shrink.{name}",
+        [source],
+        include_dirs=[np.get_include(), "shrink/src"],
+        library_dirs=[NUMPY_LIB],
+        libraries=["npymath"],
+        define_macros=[("NPY_NO_DEPRECATED_API", "NPY_2_0_API_VERSION")],
+        extra_compile_args=[*BASE_FLAGS, *flags],
+    )
+
+
+extensions = [
+    extension("_ufuncs", "shrink/_ufuncs.pyx"),
+    extension("_tanh_baseline", "shrink/_tanh_baseline.pyx"),
+]
+if IS_X86_64 and not IS_MSVC:
+    extensions += [
+        extension("_tanh_x86_64_v3", "shrink/_tanh_x86_64_v3.pyx", ["-march=x86-64-v3"]),
+        extension("_tanh_x86_64_v4", "shrink/_tanh_x86_64_v4.pyx", ["-march=x86-64-v4"]),
+    ]
+
+setup(
+    ext_modules=cythonize(
+        extensions,
+        language_level=3,
+        compiler_directives={
+            "boundscheck": False,
+            "wraparound": False,
+            "cdivision": True,
+            "initializedcheck": False,
+        },
+    ),
+)

@@ -1,0 +1,109 @@
+"""Checks of lambd, the shrinkage threshold, before any ufunc runs (SPEC §2).
+
+A lambd is valid when it is a real number (or an array of them) that is >= 0 and
+finite, also once cast to the dtype the ufunc computes in. The common case, a
+Python float or int in [0, 65504], is finite in every float dtype (65504 is the
+float16 maximum) and costs two comparisons; everything else takes the slow path.
+"""
+
+import numpy as np
+
+_FINITE_IN_EVERY_DTYPE = float(np.finfo(np.float16).max)
+
+
+def check_lambd(func, lambd, operands, kwargs):
+    """Raise TypeError/ValueError naming func, lambd and the bad value.
+
+    func: the public name ("softshrink"); operands: the array operands other
+    than lambd (x, or grad_output and x), used only to find the result dtype when
+    lambd is too large to be finite in every float dtype.
+    """
+    kind = type(lambd)
+    if (kind is float or kind is int) and 0 <= lambd <= _FINITE_IN_EVERY_DTYPE:
+        return
+    _check_slowly(func, lambd, operands, kwargs)
+
+
+def check_lambd_alone(func, lambd):
+    """The checks that need no x: for layer objects, which check lambd once."""
+    _check_slowly(func, lambd, None, {})
+
+
+def _type_error(func, what):
+    return TypeError(f"{func}: lambd must be a real number or an array of real numbers, "
+                     f"got {what}")
+
+
+def _value_error(func, value, index=None, dtype=None):
+    where = f" at index {index}" if index is not None else ""
+    if dtype is None:
+        return ValueError(f"{func}: lambd must be finite and >= 0, got {value!r}{where}")
+    return ValueError(f"{func}: lambd must be finite in the result dtype {dtype}, "
+                      f"got {value!r}{where}")
+
+
+def _check_slowly(func, lambd, operands, kwargs):
+    if lambd is None or isinstance(lambd, (bool, np.bool_, complex, np.complexfloating,
+                                           str, bytes)):
+        raise _type_error(func, repr(lambd))
+    if isinstance(lambd, int):  # a Python int may be too large for any NumPy dtype
+        try:
+            float(lambd)
+        except OverflowError:
+            raise _value_error(func, lambd) from None
+        if lambd < 0:
+            raise _value_error(func, lambd)
+        lambd = float(lambd)
+    if hasattr(lambd, "__array_ufunc__") and not isinstance(lambd, (np.ndarray, np.generic)):
+        # A container (dask, xarray, ...): reading its values would compute or
+        # copy it. The ufunc receives it as is and gives NaN where it is invalid.
+        return
+    values = np.asarray(lambd)
+    if values.dtype.kind not in "iuf":
+        raise _type_error(func, f"an array of dtype {values.dtype}" if values.ndim
+                          else repr(lambd))
+    with np.errstate(invalid="ignore"):
+        bad = ~((values >= 0) & np.isfinite(values))
+    if bad.any():
+        raise _first_bad(func, values, bad)
+    if operands is not None and values.size and values.max() > _FINITE_IN_EVERY_DTYPE:
+        _check_finite_in_result_dtype(func, lambd, values, operands, kwargs)
+
+
+def _first_bad(func, values, bad, dtype=None):
+    if values.ndim == 0:
+        return _value_error(func, values.item(), dtype=dtype)
+    index = tuple(int(i) for i in np.argwhere(bad)[0])
+    return _value_error(func, values[index].item(), index, dtype)
+
+
+def _check_finite_in_result_dtype(func, lambd, values, operands, kwargs):
+    dtype = _result_dtype(func, lambd, values, operands, kwargs)
+    if dtype is None or dtype.kind not in "fc":
+        return
+    real = np.finfo(dtype).dtype  # float32 for complex64
+    with np.errstate(over="ignore"):
+        bad = ~np.isfinite(values.astype(real))
+    if bad.any():
+        raise _first_bad(func, values, bad, real)
+
+
+def _result_dtype(func, lambd, values, operands, kwargs):
+    """The dtype the ufunc will compute in, by NumPy's own type resolution."""
+    from shrink import ufuncs  # late: the ufuncs module imports the loops
+
+    if kwargs.get("dtype") is not None:
+        return np.dtype(kwargs["dtype"])
+    dtypes = [_dtype_or_weak_type(op) for op in operands]
+    dtypes.append(type(lambd) if type(lambd) in (int, float) else values.dtype)
+    try:
+        return getattr(ufuncs, func).resolve_dtypes(tuple(dtypes) + (None,))[-1]
+    except (TypeError, ValueError):
+        return None  # the ufunc call itself will raise NumPy's error
+
+
+def _dtype_or_weak_type(operand):
+    if type(operand) in (int, float, complex):
+        return type(operand)  # NEP 50: Python scalars are weakly typed
+    dtype = getattr(operand, "dtype", None)
+    return np.dtype(dtype) if dtype is not None else np.asarray(operand).dtype

@@ -1,0 +1,48 @@
+"""The tanhshrink family's scalar kernels, for every real loop type.
+
+The math lives in src/tanhshrink.h (C, so that one source is compiled once per
+instruction set; docs/tanhshrink-method.md explains the method and its error
+bounds). These wrappers give the loops one name per function.
+"""
+
+cdef extern from "tanhshrink.h" nogil:
+    float shrink_tanhshrink_f(float x)
+    double shrink_tanhshrink_d(double x)
+    long double shrink_tanhshrink_l(long double x)
+    float shrink_tanhsq_f(float x)
+    double shrink_tanhsq_d(double x)
+    long double shrink_tanhsq_l(long double x)
+
+from shrink._libm cimport real
+
+
+cdef inline real tanhshrink(real x) noexcept nogil:
+    if real is float:
+        return shrink_tanhshrink_f(x)
+    elif real is double:
+        return shrink_tanhshrink_d(x)
+    else:
+        return shrink_tanhshrink_l(x)
+
+
+cdef inline real tanhshrink_grad(real x) noexcept nogil:
+    if real is float:
+        return shrink_tanhsq_f(x)
+    elif real is double:
+        return shrink_tanhsq_d(x)
+    else:
+        return shrink_tanhsq_l(x)
+
+
+cdef inline double tanhshrink_backward_exact_f(float g, float x) noexcept nogil:
+    """g * tanhshrink_grad(x), exact in double (24 + 24 bits < 53); + 0 makes a
+    zero product +0.0, as every zero a gradient produces."""
+    return <double>g * <double>shrink_tanhsq_f(x) + 0
+
+
+cdef inline real tanhshrink_backward(real g, real x) noexcept nogil:
+    """g * tanhshrink_grad(x), rounded once; + 0 makes a zero product +0.0."""
+    if real is float:
+        return <float>tanhshrink_backward_exact_f(g, x)
+    else:
+        return g * tanhshrink_grad(x) + 0

@@ -1,0 +1,29 @@
+"""The raw NumPy ufuncs: typed inner loops, no defaults, no Python-side checks.
+
+Use them for ufunc machinery (``.outer``, ``.at``, ``.types``, ``__array_ufunc__``
+dispatch) or in the hottest loops; ``shrink.<name>`` adds ``lambd=0.5`` and its
+checks. Out of the domain (negative or NaN lambd) they return NaN.
+
+>>> import numpy as np
+>>> from shrink import ufuncs
+>>> ufuncs.softshrink(np.array([-2.0, 0.25, 3.0]), 1.0)
+array([-1.,  0.,  2.])
+"""
+
+from shrink._ufuncs import CPU_DISPATCH, UFUNC_OBJECTS
+
+hardshrink = UFUNC_OBJECTS["hardshrink"]
+softshrink = UFUNC_OBJECTS["softshrink"]
+tanhshrink = UFUNC_OBJECTS["tanhshrink"]
+hardshrink_grad = UFUNC_OBJECTS["hardshrink_grad"]
+softshrink_grad = UFUNC_OBJECTS["softshrink_grad"]
+tanhshrink_grad = UFUNC_OBJECTS["tanhshrink_grad"]
+hardshrink_backward = UFUNC_OBJECTS["hardshrink_backward"]
+softshrink_backward = UFUNC_OBJECTS["softshrink_backward"]
+tanhshrink_backward = UFUNC_OBJECTS["tanhshrink_backward"]
+
+__all__ = [
+    "hardshrink", "softshrink", "tanhshrink",
+    "hardshrink_grad", "softshrink_grad", "tanhshrink_grad",
+    "hardshrink_backward", "softshrink_backward", "tanhshrink_backward",
+]
