@@ -1,9 +1,9 @@
 """Build the Cython ufunc loops.
 
-The real tanhshrink family is compiled once per x86-64 instruction-set level
-(baseline SSE2, x86-64-v3, x86-64-v4) and one build is picked at import
-(shrink/_cpu.py); everything else is compiled once, for the baseline. Never
--march=native: the wheel must run on any CPU of its platform.
+The real loops are compiled once per x86-64 instruction-set level (baseline
+SSE2, x86-64-v3, x86-64-v4) and one build is picked at import (shrink/_cpu.py);
+the complex loops and the registration are compiled once, for the baseline.
+Never -march=native: the wheel must run on any CPU of its platform.
 """
 
 import os
@@ -49,12 +49,12 @@ def extension(name, source, flags=()):
 
 extensions = [
     extension("_ufuncs", "shrink/_ufuncs.pyx"),
-    extension("_tanh_baseline", "shrink/_tanh_baseline.pyx"),
+    extension("_loops_baseline", "shrink/_loops_baseline.pyx"),
 ]
 if IS_X86_64 and not IS_MSVC:
     extensions += [
-        extension("_tanh_x86_64_v3", "shrink/_tanh_x86_64_v3.pyx", ["-march=x86-64-v3"]),
-        extension("_tanh_x86_64_v4", "shrink/_tanh_x86_64_v4.pyx", ["-march=x86-64-v4"]),
+        extension("_loops_x86_64_v3", "shrink/_loops_x86_64_v3.pyx", ["-march=x86-64-v3"]),
+        extension("_loops_x86_64_v4", "shrink/_loops_x86_64_v4.pyx", ["-march=x86-64-v4"]),
     ]
 
 setup(

@@ -1,4 +1,4 @@
-"""Pick, at import, the build of the tanhshrink loops that this CPU can run.
+"""Pick, at import, the build of the real inner loops that this CPU can run.
 
 setup.py compiles the same loops three times on x86-64: for the baseline
 instruction set (SSE2), for x86-64-v3 (AVX2, FMA) and for x86-64-v4 (AVX-512);
@@ -16,10 +16,10 @@ import os
 # Best first. Feature names as numpy's __cpu_features__ spells them.
 _X86_64_V3 = ("AVX", "AVX2", "FMA3", "F16C", "BMI", "BMI2", "LZCNT", "MOVBE")
 LEVELS = (
-    ("x86-64-v4", "_tanh_x86_64_v4", _X86_64_V3 + ("AVX512F", "AVX512CD", "AVX512VL",
+    ("x86-64-v4", "_loops_x86_64_v4", _X86_64_V3 + ("AVX512F", "AVX512CD", "AVX512VL",
                                                      "AVX512BW", "AVX512DQ")),
-    ("x86-64-v3", "_tanh_x86_64_v3", _X86_64_V3),
-    ("baseline", "_tanh_baseline", ()),
+    ("x86-64-v3", "_loops_x86_64_v3", _X86_64_V3),
+    ("baseline", "_loops_baseline", ()),
 )
 ENV_VAR = "SHRINK_CPU_DISPATCH"
 
@@ -32,7 +32,7 @@ def _numpy_cpu_features():
     return __cpu_features__
 
 
-def choose_tanh_loops():
+def choose_loops():
     """(level name, imported module) of the best usable build."""
     names = [name for name, _, _ in LEVELS]
     cap = os.environ.get(ENV_VAR, names[0])
@@ -46,4 +46,4 @@ def choose_tanh_loops():
             return name, importlib.import_module(f"shrink.{module}")
         except ImportError:  # not built on this platform
             continue
-    raise ImportError("shrink: no build of the tanhshrink loops can be imported")
+    raise ImportError("shrink: no build of the inner loops can be imported")

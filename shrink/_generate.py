@@ -3,17 +3,18 @@
 Run by setup.py before Cython (``python shrink/_generate.py`` does the same by
 hand). It writes two include files:
 
-- ``_base_loops.pxi``: the hard/soft family and the complex loops, compiled once
-  for the baseline instruction set (they are limited by memory bandwidth);
-- ``_tanh_loops.pxi``: the real tanhshrink family, compiled once per instruction
-  set (``_tanh_*.pyx``), one of which is picked at import.
+- ``_real_loops.pxi``: every real loop, compiled once per instruction set
+  (``_loops_*.pyx``), one of which ``_cpu.py`` picks at import;
+- ``_complex_loops.pxi``: the complex loops (scalar code), compiled once, into
+  ``_ufuncs``.
 
 Each loop applies a scalar kernel (``_kernels.pxd``, ``_tanh_kernels.pxd``,
 ``_complex_tanh.pxd``) element by element. Fast paths cover what NumPy passes most:
-every operand contiguous, and lambd broadcast from a scalar (step 0); both are
-plain indexed loops that gcc vectorizes. float16 loops compute in float32 and
-round once. Each include file ends with ``loop_pointers()``: name -> PyCapsules of
-the loops in ``Ufunc.types()`` order, which ``_ufuncs.pyx`` registers.
+every operand contiguous, and lambd broadcast from a scalar (step 0, checked once
+by ``usable_lambd`` outside the loop); both are plain indexed loops that gcc
+vectorizes. float16 loops compute in float32 and round once. Each include file
+ends with ``loop_pointers()``: (name, type char) -> PyCapsule, which ``_ufuncs.pyx``
+registers.
 """
 
 import os
@@ -69,8 +70,10 @@ def real_loop(u, t):
     def body(indent, scalar_lambd, contiguous):
         args = []
         for k in range(n_in):
-            if scalar_lambd and u.operands[k] == "lambd":
-                args.append("lambd")
+            if u.operands[k] == "lambd":
+                step = size if contiguous else f"s{k}"
+                args.append("lambd" if scalar_lambd
+                            else f"usable_lambd({load(t, f'a{k} + i * {step}')})")
             elif contiguous:
                 args.append(load(t, f"a{k} + i * {size}"))
             else:
@@ -87,7 +90,7 @@ def real_loop(u, t):
         lines += [
             f"    cdef {COMPUTE[t]} lambd",
             f"    if s{li} == 0:",
-            f"        lambd = {load(t, f'a{li}')}",
+            f"        lambd = usable_lambd({load(t, f'a{li}')})",
             f"        if {others}:",
             *body(12, True, True),
             "        else:",
@@ -110,7 +113,7 @@ def complex_loop(u, t):
     ctype = COMPUTE[t]
     n_in = u.nin
     call_args = [f"<{ctype}>(<{real}*>a0)[0]", f"<{ctype}>(<{real}*>a0)[1]"]
-    call_args += [f"<{ctype}>(<{real}*>a{k})[0]" for k in range(1, n_in)]
+    call_args += [f"usable_lambd(<{ctype}>(<{real}*>a{k})[0])" for k in range(1, n_in)]
     return "\n".join([
         f"cdef void loop_{u.name}_{t}(char** args, npy_intp* dims, npy_intp* steps,",
         "                  void* data) noexcept nogil:",
@@ -136,25 +139,23 @@ def loop_table(loops):
     return "\n".join(lines) + "\n"
 
 
-def render(dispatched):
-    """The loops of the dispatched ufuncs' real types, or of everything else:
-    complex loops are scalar code and live with the baseline loops."""
+def render(complex_loops):
     parts, loops = [HEADER], []
     for u in UFUNCS:
-        if u.dispatched == dispatched:
-            parts += [real_loop(u, t) for t in ("e", "f", "d", "g")]
-            loops += [(u.name, t) for t in ("e", "f", "d", "g")]
-        if u.has_complex and not dispatched:
-            parts += [complex_loop(u, t) for t in ("F", "D", "G")]
-            loops += [(u.name, t) for t in ("F", "D", "G")]
+        types = ("F", "D", "G") if complex_loops else ("e", "f", "d", "g")
+        if complex_loops and not u.has_complex:
+            continue
+        make = complex_loop if complex_loops else real_loop
+        parts += [make(u, t) for t in types]
+        loops += [(u.name, t) for t in types]
     parts.append(loop_table(loops))
     return "\n\n".join(parts)
 
 
 def write_all(directory=os.path.dirname(os.path.abspath(__file__))):
-    for filename, dispatched in (("_base_loops.pxi", False), ("_tanh_loops.pxi", True)):
+    for filename, complex_loops in (("_real_loops.pxi", False), ("_complex_loops.pxi", True)):
         path = os.path.join(directory, filename)
-        text = render(dispatched)
+        text = render(complex_loops)
         old = open(path).read() if os.path.exists(path) else None
         if text != old:  # keep the timestamp, so that Cython does not rebuild
             with open(path, "w") as f:

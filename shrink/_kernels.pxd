@@ -6,14 +6,21 @@ inf: an ordered compare (<, >=) on a NaN raises FE_INVALID, which NumPy turns
 into a RuntimeWarning, while == is quiet. So NaN is masked out with `v == v`
 before any ordered compare (NOTES.md).
 
-Out of the domain (lambd negative or NaN) every kernel returns NaN, never a
-plausible number (the scipy.special convention); the Python layer rejects such
-lambd before it gets here.
+The kernels take lambd through usable_lambd(), which the loops apply once per
+call when lambd is a broadcast scalar: out of the domain (lambd negative, NaN or
+infinite) it gives -1, and every kernel then returns NaN, never a plausible
+number (the scipy.special convention). The Python layer rejects such lambd
+before it gets here.
 """
 
-from libc.math cimport NAN
+from libc.math cimport INFINITY, NAN
 
-from shrink._libm cimport real, copysign_, hypot_
+from shrink._libm cimport real, hypot_
+
+# gcc if-converts (and so vectorizes) these exact shapes under its default
+# -ftrapping-math; small rewrites (an `&` of the compares, an addition after a
+# select, a select between two computed arms) leave "control flow in loop".
+# Check with -fopt-info-vec before changing one.
 
 
 cdef inline real nan_to(real v, real fill) noexcept nogil:
@@ -21,68 +28,64 @@ cdef inline real nan_to(real v, real fill) noexcept nogil:
 
 
 cdef inline real usable_lambd(real lambd) noexcept nogil:
-    """lambd itself when it is in the domain, else -1 (an empty band)."""
+    """lambd itself when it is in the domain [0, inf), else -1."""
     cdef real lq = nan_to(lambd, -1)
-    return lq if lq >= 0 else -1
+    return lq if (lq >= 0 and lq < INFINITY) else -1
 
 
-cdef inline bint in_band(real x, real lq) noexcept nogil:
-    """-lq <= x <= lq, False for NaN x, without a flag."""
-    cdef real xq = nan_to(x, 0)
-    return (x == x) & (xq >= -lq) & (xq <= lq)
+cdef inline real clamp_to_band(real x, real lc) noexcept nogil:
+    """x clamped to [-lc, lc] (NaN becomes 0). x == clamp_to_band(x, lc) is the
+    band test: quiet, and False for NaN."""
+    cdef real c = nan_to(x, 0)
+    c = -lc if c < -lc else c
+    return lc if c > lc else c
 
 
-cdef inline real hardshrink(real x, real lambd) noexcept nogil:
-    cdef real lq = usable_lambd(lambd)
-    cdef real y = 0 if in_band(x, lq) else x
+cdef inline real domain_lambd(real lq) noexcept nogil:
+    """The usable lambd, or 0 when out of the domain (the result is NaN then)."""
+    return lq if lq >= 0 else 0
+
+
+cdef inline real hardshrink(real x, real lq) noexcept nogil:
+    cdef real y = 0 if x == clamp_to_band(x, domain_lambd(lq)) else x
     return y if lq >= 0 else NAN
 
 
-cdef inline real softshrink(real x, real lambd) noexcept nogil:
-    cdef real lq = usable_lambd(lambd)
-    cdef real lc = lq if lq >= 0 else 0
-    cdef bint band = in_band(x, lc)
-    # Inside the band x is replaced by 0 before the subtraction, so that an
-    # infinite lambd never meets an infinite x (inf - inf raises FE_INVALID).
-    cdef real xs = 0 if band else x
-    # x - lambd above the band, x + lambd below it: one correctly rounded
-    # operation, and no select between two computed arms (which gcc will not
-    # if-convert under -ftrapping-math).
-    cdef real shifted = xs - copysign_(lc, nan_to(x, 0))
-    cdef real y = 0 if band else shifted
+cdef inline real softshrink(real x, real lq) noexcept nogil:
+    """x - clamp(x, -lambd, lambd): x - lambd above the band and x + lambd below
+    it, each one correctly rounded operation; x - x = +0.0 inside it (also for
+    x = -0.0); NaN - 0 = NaN. lambd is finite, so inf - lambd never meets inf."""
+    cdef real y = x - clamp_to_band(x, domain_lambd(lq))
     return y if lq >= 0 else NAN
 
 
-cdef inline real hardshrink_grad(real x, real lambd) noexcept nogil:
-    cdef real lq = usable_lambd(lambd)
-    cdef real y = 0 if in_band(x, lq) else 1
-    y = y if x == x else x
+cdef inline real hardshrink_grad(real x, real lq) noexcept nogil:
+    cdef real one = 1 if x == x else x
+    cdef real y = 0 if x == clamp_to_band(x, domain_lambd(lq)) else one
     return y if lq >= 0 else NAN
 
 
-cdef inline real softshrink_grad(real x, real lambd) noexcept nogil:
+cdef inline real softshrink_grad(real x, real lq) noexcept nogil:
     # Both functions have slope 1 outside the band and 0 inside it.
-    return hardshrink_grad(x, lambd)
+    return hardshrink_grad(x, lq)
 
 
-cdef inline real hardshrink_backward(real g, real x, real lambd) noexcept nogil:
-    cdef real lq = usable_lambd(lambd)
-    cdef real y = 0 if in_band(x, lq) else g
-    y = y if x == x else x
-    # + 0 turns a -0.0 gradient into +0.0: every zero a gradient produces is +0.0.
-    y = y + 0
+cdef inline real hardshrink_backward(real g, real x, real lq) noexcept nogil:
+    # g + 0 turns a -0.0 gradient into +0.0: every zero a gradient produces is +0.0.
+    cdef real g0 = g + 0
+    cdef real passed = g0 if x == x else x
+    cdef real y = 0 if x == clamp_to_band(x, domain_lambd(lq)) else passed
     return y if lq >= 0 else NAN
 
 
-cdef inline real softshrink_backward(real g, real x, real lambd) noexcept nogil:
-    return hardshrink_backward(g, x, lambd)
+cdef inline real softshrink_backward(real g, real x, real lq) noexcept nogil:
+    return hardshrink_backward(g, x, lq)
 
 
 # Complex forward kernels: |z| as np.abs computes it (hypot). Complex loops are
 # scalar code, so plain branches are fine here.
 
-cdef inline void hardshrink_complex(real re, real im, real lambd, real* out) noexcept nogil:
-    cdef real lq = usable_lambd(lambd)
+cdef inline void hardshrink_complex(real re, real im, real lq, real* out) noexcept nogil:
     cdef real a = hypot_(re, im)
     if lq < 0:
         out[0] = NAN
@@ -95,10 +98,9 @@ cdef inline void hardshrink_complex(real re, real im, real lambd, real* out) noe
         out[1] = 0
 
 
-cdef inline void softshrink_complex(real re, real im, real lambd, real* out) noexcept nogil:
+cdef inline void softshrink_complex(real re, real im, real lq, real* out) noexcept nogil:
     """z * (|z| - lambd) / |z| outside the band, written as z * (1 - lambd/|z|)
     so that an |z| that overflows to inf still gives z, not NaN."""
-    cdef real lq = usable_lambd(lambd)
     cdef real a = hypot_(re, im)
     cdef real scale
     if lq < 0:

@@ -20,7 +20,6 @@ class Ufunc(NamedTuple):
     name: str
     operands: tuple  # input names, in call order
     has_complex: bool  # complex loops (the forward functions only)
-    dispatched: bool  # loops compiled per instruction set, one picked at import
     # float16 loops whose float32 kernel would round twice compute in float64:
     # the kernel named here returns the exact double, rounded once to half.
     half_kernel: str = ""
@@ -40,15 +39,15 @@ class Ufunc(NamedTuple):
 
 
 UFUNCS = (
-    Ufunc("hardshrink", ("x", "lambd"), True, False),
-    Ufunc("softshrink", ("x", "lambd"), True, False),
-    Ufunc("tanhshrink", ("x",), True, True),
-    Ufunc("hardshrink_grad", ("x", "lambd"), False, False),
-    Ufunc("softshrink_grad", ("x", "lambd"), False, False),
-    Ufunc("tanhshrink_grad", ("x",), False, True),
-    Ufunc("hardshrink_backward", ("grad_output", "x", "lambd"), False, False),
-    Ufunc("softshrink_backward", ("grad_output", "x", "lambd"), False, False),
-    Ufunc("tanhshrink_backward", ("grad_output", "x"), False, True,
+    Ufunc("hardshrink", ("x", "lambd"), True),
+    Ufunc("softshrink", ("x", "lambd"), True),
+    Ufunc("tanhshrink", ("x",), True),
+    Ufunc("hardshrink_grad", ("x", "lambd"), False),
+    Ufunc("softshrink_grad", ("x", "lambd"), False),
+    Ufunc("tanhshrink_grad", ("x",), False),
+    Ufunc("hardshrink_backward", ("grad_output", "x", "lambd"), False),
+    Ufunc("softshrink_backward", ("grad_output", "x", "lambd"), False),
+    Ufunc("tanhshrink_backward", ("grad_output", "x"), False,
           half_kernel="tanhshrink_backward_exact_f"),
 )
 

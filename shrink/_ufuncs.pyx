@@ -1,8 +1,8 @@
-"""The nine ufuncs: the baseline loops, and their registration with NumPy.
+"""The nine ufuncs: the complex loops, and the registration of every loop.
 
-The loops themselves are generated (_generate.py, from _table.py) into
-_base_loops.pxi (hard/soft family, complex) and _tanh_loops.pxi (real tanhshrink
-family, compiled once per instruction set; _cpu.py picks one).
+The loops are generated (_generate.py, from _table.py): the real ones into
+_real_loops.pxi, compiled once per instruction set (_loops_*.pyx; _cpu.py picks
+one at import), the complex ones into _complex_loops.pxi, included here.
 """
 
 from cpython.mem cimport PyMem_Malloc
@@ -10,14 +10,11 @@ from cpython.pycapsule cimport PyCapsule_GetPointer
 cimport numpy as cnp
 import numpy as np
 
-from shrink._kernels cimport (
-    hardshrink, softshrink, hardshrink_grad, softshrink_grad,
-    hardshrink_backward, softshrink_backward, hardshrink_complex, softshrink_complex,
-)
+from shrink._kernels cimport usable_lambd, hardshrink_complex, softshrink_complex
 from shrink._complex_tanh cimport SERIES_TERMS, fill_series, z_minus_tanh
 from shrink._libm cimport real
 
-from shrink._cpu import choose_tanh_loops
+from shrink._cpu import choose_loops
 from shrink._docstrings import DOCSTRINGS
 from shrink._table import UFUNCS
 
@@ -48,9 +45,9 @@ cdef inline void tanhshrink_complex(real x, real y, real* out) noexcept nogil:
         z_minus_tanh(x, y, TANH_SERIES_L, out)
 
 
-include "_base_loops.pxi"
+include "_complex_loops.pxi"
 
-CPU_DISPATCH, _tanh_module = choose_tanh_loops()
+CPU_DISPATCH, _real_loops = choose_loops()
 
 # NumPy keeps pointers to the names, docstrings and type arrays for the life of
 # the ufuncs: these references keep them alive.
@@ -81,7 +78,7 @@ cdef object _make_ufunc(spec, dict loops):
 
 def _make_all():
     loops = loop_pointers()
-    loops.update(_tanh_module.loop_pointers())
+    loops.update(_real_loops.loop_pointers())
     return {spec.name: _make_ufunc(spec, loops) for spec in UFUNCS}
 
 
