@@ -13,6 +13,7 @@ import sys
 import numpy as np
 from Cython.Build import cythonize
 from setuptools import Extension, setup
+from setuptools.command.build_ext import build_ext
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "shrink"))
 import _generate  # noqa: E402
@@ -27,9 +28,7 @@ if IS_MSVC:
 else:
     # -fno-tree-sink: keep gcc from sinking computations into the arm of a
     # select that uses them, which blocks if-conversion (and so vectorization)
-    # under the default -ftrapping-math (NOTES.md). Clang ignores unknown -f
-    # options only with a warning, so ask for it only from gcc-compatible
-    # compilers that accept it (setuptools passes it to the default cc).
+    # under the default -ftrapping-math (NOTES.md).
     BASE_FLAGS = ["-O3", "-fno-tree-sink"]
 
 NUMPY_LIB = os.path.join(os.path.dirname(np.get_include()), "lib")
@@ -57,7 +56,32 @@ if IS_X86_64 and not IS_MSVC:
         extension("_loops_x86_64_v4", "shrink/_loops_x86_64_v4.pyx", ["-march=x86-64-v4"]),
     ]
 
+
+
+class BuildExtAlsoInPlace(build_ext):
+    """Build the extensions, and also put a copy beside their sources.
+
+    `python -m shrink` and `python -m pytest` run from the checkout import shrink
+    from the working directory (it comes first on sys.path), not from
+    site-packages. With the compiled modules in place, both work right after
+    `pip install .`, as after an editable install. The copies are git-ignored.
+    """
+
+    def run(self):
+        super().run()
+        if self.inplace:
+            return
+        for ext in self.extensions:
+            built = self.get_ext_fullpath(ext.name)
+            self.inplace = True
+            in_place = self.get_ext_fullpath(ext.name)
+            self.inplace = False
+            if os.path.exists(built) and os.path.abspath(built) != os.path.abspath(in_place):
+                self.copy_file(built, in_place)
+
+
 setup(
+    cmdclass={"build_ext": BuildExtAlsoInPlace},
     ext_modules=cythonize(
         extensions,
         language_level=3,

@@ -39,6 +39,11 @@ cdef extern from "numpy/halffloat.h" nogil:
     npy_half npy_float_to_half(float f)
     npy_half npy_double_to_half(double d)
 
+
+cdef inline npy_half half_positive_zero(npy_half h) noexcept nogil:
+    """-0.0 -> +0.0 for a float16 gradient rounded from a tiny double."""
+    return 0 if h == 0x8000 else h
+
 '''
 
 
@@ -49,7 +54,8 @@ def load(t, ptr):
 
 def store(t, u, ptr, expr):
     if t == "e":
-        expr = f"npy_double_to_half({expr})" if u.half_kernel else f"npy_float_to_half({expr})"
+        expr = (f"half_positive_zero(npy_double_to_half({expr}))" if u.half_kernel
+                else f"npy_float_to_half({expr})")
     return f"(<{STORAGE[t]}*>({ptr}))[0] = {expr}"
 
 

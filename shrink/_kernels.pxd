@@ -13,9 +13,9 @@ number (the scipy.special convention). The Python layer rejects such lambd
 before it gets here.
 """
 
-from libc.math cimport INFINITY, NAN
+from libc.math cimport INFINITY, NAN, isinf, isnan
 
-from shrink._libm cimport real, hypot_
+from shrink._libm cimport real, fabs_, fma_, hypot_, sqrt_
 
 # gcc if-converts (and so vectorizes) these exact shapes under its default
 # -ftrapping-math; small rewrites (an `&` of the compares, an addition after a
@@ -82,11 +82,35 @@ cdef inline real softshrink_backward(real g, real x, real lq) noexcept nogil:
     return hardshrink_backward(g, x, lq)
 
 
-# Complex forward kernels: |z| as np.abs computes it (hypot). Complex loops are
-# scalar code, so plain branches are fine here.
+# Complex forward kernels. Complex loops are scalar code, so plain branches are
+# fine here.
+
+cdef inline real modulus(real re, real im) noexcept nogil:
+    """|z| exactly as np.abs computes it, so that the band edge agrees with it.
+
+    NumPy's complex64/complex128 absolute is not libm's hypot but
+    max * sqrt(fma(r, r, 1)) with r = min / max (its SIMD loop, FMA on every
+    x86-64-v3 or ARM64 CPU); clongdouble uses hypotl.
+    """
+    cdef real big, small, ratio
+    if real is not float and real is not double:  # long double
+        return hypot_(re, im)
+    re = fabs_(re)
+    im = fabs_(im)
+    if isinf(re) or isinf(im):
+        return INFINITY
+    if isnan(re) or isnan(im):
+        return NAN
+    big = re if re > im else im
+    small = im if re > im else re
+    if big == 0:
+        return 0
+    ratio = small / big
+    return big * sqrt_(fma_(ratio, ratio, <real>1))
+
 
 cdef inline void hardshrink_complex(real re, real im, real lq, real* out) noexcept nogil:
-    cdef real a = hypot_(re, im)
+    cdef real a = modulus(re, im)
     if lq < 0:
         out[0] = NAN
         out[1] = NAN
@@ -101,7 +125,7 @@ cdef inline void hardshrink_complex(real re, real im, real lq, real* out) noexce
 cdef inline void softshrink_complex(real re, real im, real lq, real* out) noexcept nogil:
     """z * (|z| - lambd) / |z| outside the band, written as z * (1 - lambd/|z|)
     so that an |z| that overflows to inf still gives z, not NaN."""
-    cdef real a = hypot_(re, im)
+    cdef real a = modulus(re, im)
     cdef real scale
     if lq < 0:
         out[0] = NAN

@@ -11,22 +11,23 @@ import numpy as np
 _FINITE_IN_EVERY_DTYPE = float(np.finfo(np.float16).max)
 
 
-def check_lambd(func, lambd, operands, kwargs):
+def check_lambd(func, lambd, operands, dtype=None):
     """Raise TypeError/ValueError naming func, lambd and the bad value.
 
     func: the public name ("softshrink"); operands: the array operands other
-    than lambd (x, or grad_output and x), used only to find the result dtype when
-    lambd is too large to be finite in every float dtype.
+    than lambd (x, or grad_output and x) and dtype: the caller's dtype=, used
+    only to find the result dtype when lambd is too large to be finite in every
+    float dtype.
     """
     kind = type(lambd)
     if (kind is float or kind is int) and 0 <= lambd <= _FINITE_IN_EVERY_DTYPE:
         return
-    _check_slowly(func, lambd, operands, kwargs)
+    _check_slowly(func, lambd, operands, dtype)
 
 
 def check_lambd_alone(func, lambd):
     """The checks that need no x: for layer objects, which check lambd once."""
-    _check_slowly(func, lambd, None, {})
+    _check_slowly(func, lambd, None, None)
 
 
 def _type_error(func, what):
@@ -42,7 +43,7 @@ def _value_error(func, value, index=None, dtype=None):
                       f"got {value!r}{where}")
 
 
-def _check_slowly(func, lambd, operands, kwargs):
+def _check_slowly(func, lambd, operands, dtype):
     if lambd is None or isinstance(lambd, (bool, np.bool_, complex, np.complexfloating,
                                            str, bytes)):
         raise _type_error(func, repr(lambd))
@@ -67,7 +68,7 @@ def _check_slowly(func, lambd, operands, kwargs):
     if bad.any():
         raise _first_bad(func, values, bad)
     if operands is not None and values.size and values.max() > _FINITE_IN_EVERY_DTYPE:
-        _check_finite_in_result_dtype(func, lambd, values, operands, kwargs)
+        _check_finite_in_result_dtype(func, lambd, values, operands, dtype)
 
 
 def _first_bad(func, values, bad, dtype=None):
@@ -77,8 +78,8 @@ def _first_bad(func, values, bad, dtype=None):
     return _value_error(func, values[index].item(), index, dtype)
 
 
-def _check_finite_in_result_dtype(func, lambd, values, operands, kwargs):
-    dtype = _result_dtype(func, lambd, values, operands, kwargs)
+def _check_finite_in_result_dtype(func, lambd, values, operands, dtype):
+    dtype = _result_dtype(func, lambd, values, operands, dtype)
     if dtype is None or dtype.kind not in "fc":
         return
     real = np.finfo(dtype).dtype  # float32 for complex64
@@ -88,12 +89,12 @@ def _check_finite_in_result_dtype(func, lambd, values, operands, kwargs):
         raise _first_bad(func, values, bad, real)
 
 
-def _result_dtype(func, lambd, values, operands, kwargs):
+def _result_dtype(func, lambd, values, operands, dtype):
     """The dtype the ufunc will compute in, by NumPy's own type resolution."""
     from shrink import ufuncs  # late: the ufuncs module imports the loops
 
-    if kwargs.get("dtype") is not None:
-        return np.dtype(kwargs["dtype"])
+    if dtype is not None:
+        return np.dtype(dtype)
     dtypes = [_dtype_or_weak_type(op) for op in operands]
     dtypes.append(type(lambd) if type(lambd) in (int, float) else values.dtype)
     try:

@@ -29,8 +29,8 @@ class _ThresholdLayer:
     def backward(self, grad_output, x, **kwargs):
         return getattr(_f, self._name + "_backward")(grad_output, x, self.lambd, **kwargs)
 
-    def __repr__(self):
-        return f"{type(self).__name__}(lambd={self.lambd})"
+    def __repr__(self):  # as torch.nn prints them
+        return f"{type(self).__name__}({self.lambd})"
 
     def __eq__(self, other):
         return type(self) is type(other) and self.lambd == other.lambd
@@ -44,7 +44,7 @@ class Hardshrink(_ThresholdLayer):
     >>> import numpy as np, shrink
     >>> layer = shrink.Hardshrink(0.5)
     >>> layer
-    Hardshrink(lambd=0.5)
+    Hardshrink(0.5)
     >>> x = np.array([-1.0, 0.25, 2.0])
     >>> layer(x)
     array([-1.,  0.,  2.])
@@ -61,7 +61,7 @@ class Softshrink(_ThresholdLayer):
     >>> import numpy as np, shrink
     >>> layer = shrink.Softshrink(0.5)
     >>> layer
-    Softshrink(lambd=0.5)
+    Softshrink(0.5)
     >>> layer(np.array([-1.0, 0.25, 2.0]))
     array([-0.5,  0. ,  1.5])
     """

@@ -3,7 +3,7 @@
 from libc.math cimport (
     copysign, copysignf, copysignl, hypot, hypotf, hypotl, sinh, sinhf, sinhl,
     sqrt, sqrtf, sqrtl, tan, tanf, tanl, fabs, fabsf, fabsl, exp, expf, expl,
-    sin, sinf, sinl, cos, cosf, cosl,
+    sin, sinf, sinl, cos, cosf, cosl, fma, fmaf, fmal,
 )
 
 ctypedef fused real:
@@ -91,3 +91,12 @@ cdef inline real cos_(real x) noexcept nogil:
         return cos(x)
     else:
         return cosl(x)
+
+
+cdef inline real fma_(real x, real y, real z) noexcept nogil:
+    if real is float:
+        return fmaf(x, y, z)
+    elif real is double:
+        return fma(x, y, z)
+    else:
+        return fmal(x, y, z)

@@ -1,0 +1,271 @@
+/*
+ * tanhshrink.h -- scalar kernels for tanhshrink(x) = x - tanh(x) and its
+ * gradient tanh(x)^2.  C99, header only, all functions `static inline`.
+ *
+ * Written to be inlined into plain loops `y[i] = f(x[i])` and auto-vectorized
+ * by gcc (-O3; see docs/tanhshrink-method.md for flags and measured accuracy).
+ * Rules the code follows so that vectorized loops raise no spurious FP flags
+ * (NumPy checks them): every branch is computed for every input and the result
+ * is selected; arguments are clamped before use so that discarded lanes never
+ * overflow or go invalid; NaN is masked with a quiet `x == x` before any
+ * ordered compare.  Odd symmetry is exact: the kernels work on |x| and copy the
+ * sign of x at the end.
+ *
+ * Accuracy (vs mpmath): float32 <= 1 ulp, float64 <= 2 ulp, long double <= 8 ulp.
+ */
+#ifndef SHRINK_TANHSHRINK_H
+#define SHRINK_TANHSHRINK_H
+
+#include <math.h>
+#include <float.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "tanhshrink_coeffs.h"
+
+/* Exact products: hardware FMA where the compiler has it inline, Dekker
+ * splitting otherwise (baseline x86-64 / SSE2, MSVC without /arch:AVX2). */
+#if defined(__FMA__) || defined(__FP_FAST_FMA) || defined(__aarch64__) || \
+    defined(__ARM_FEATURE_FMA)
+#define SHRINK_TS_HAVE_FMA 1
+#else
+#define SHRINK_TS_HAVE_FMA 0
+#endif
+
+/* a*b - p exactly, where p = a*b rounded. */
+static inline double shrink__ts_prod_err(double a, double b, double p)
+{
+#if SHRINK_TS_HAVE_FMA
+    return fma(a, b, -p);
+#else
+    const double c = 134217729.0; /* 2^27 + 1 */
+    double ac = a * c, ah = ac - (ac - a), al = a - ah;
+    double bc = b * c, bh = bc - (bc - b), bl = b - bh;
+    return (((ah * bh - p) + ah * bl) + al * bh) + al * bl;
+#endif
+}
+
+/* a*b + c with (almost) one rounding; |c| << |a*b| */
+static inline double shrink__ts_mul_add(double a, double b, double c)
+{
+#if SHRINK_TS_HAVE_FMA
+    return fma(a, b, c);
+#else
+    double p = a * b;
+    return p + (shrink__ts_prod_err(a, b, p) + c);
+#endif
+}
+
+/* n - q*d exactly (the residual of a correctly rounded division q = n/d). */
+static inline double shrink__ts_residual(double n, double q, double d)
+{
+#if SHRINK_TS_HAVE_FMA
+    return fma(-q, d, n);
+#else
+    double p = q * d;
+    return (n - p) - shrink__ts_prod_err(q, d, p);
+#endif
+}
+
+/* High 32 bits of |x| as a signed int: ordered like |x| for the thresholds
+ * used here (1.0, 22.0: low words zero); NaN/inf map above them.  Integer
+ * compares never raise FP flags (ordered FP compares on NaN raise 'invalid',
+ * and gcc's vectorizer turns isless() into a signaling compare). */
+static inline int32_t shrink__ts_hi_abs(double x)
+{
+    uint64_t u;
+    memcpy(&u, &x, sizeof u);
+    return (int32_t)((u >> 32) & 0x7fffffffu);
+}
+
+static inline int32_t shrink__ts_bits_absf(float x)
+{
+    uint32_t u;
+    memcpy(&u, &x, sizeof u);
+    return (int32_t)(u & 0x7fffffffu);
+}
+
+/* Round-to-nearest integer trick: kd = v + SHRINK__TS_SHIFT holds k + 1023
+ * (k = nearest integer to v, |k| < 1000) in its low mantissa bits. */
+#define SHRINK__TS_SHIFT (0x1.8p52 + 1023.0)
+
+static inline double shrink__ts_pow2(double kd)
+{
+    /* kd = k + SHRINK__TS_SHIFT  ->  2^k */
+    uint64_t u;
+    double r;
+    memcpy(&u, &kd, sizeof u);
+    u = u << 52;
+    memcpy(&r, &u, sizeof r);
+    return r;
+}
+
+/* ---------------------------------------------------------------- float64 --
+ * a = |x|.  a < 1:   x - tanh x = a^3 (1/3 + z(-2/15 + z T(z))), z = a^2, with
+ *                    a^2 and the leading terms carried in double-double.
+ *           a >= 1:  x - tanh x = (a - 1) + 2/(1 + e^{2a}), with 1 + e^{2a}
+ *                    kept as a double-double and the division corrected by
+ *                    its residual.  e^{2a}: 2a = k ln2 + r, e^{2a} = 2^k(1 + expm1(r)).
+ *                    a is clamped to 22 there (2/(1+e^44) < ulp(21)/20000).
+ */
+#define SHRINK__TSD_BODY                                                     \
+    const double a = fabs(x);                                                \
+    const int32_t hi = shrink__ts_hi_abs(x);                                 \
+    const int small = hi < 0x3ff00000;  /* |x| < 1, false for NaN */         \
+    /* --- polynomial part, a < 1 --- */                                    \
+    const double ap = small ? a : 1.0;                                       \
+    const double zh = ap * ap;                                               \
+    const double zl = shrink__ts_prod_err(ap, ap, zh);                       \
+    const double sv = SHRINK_TSD_S0H + (SHRINK_TSD_S0L + zh * SHRINK_TSD_T(zh)); \
+    const double zs = zh * sv;                                               \
+    const double Ph = SHRINK_TSD_P0H + zs;                                   \
+    const double Pl = ((SHRINK_TSD_P0H - Ph) + zs) + SHRINK_TSD_P0L;         \
+    const double wh = zh * Ph;                                               \
+    const double wl = shrink__ts_prod_err(zh, Ph, wh) + (zh * Pl + zl * Ph); \
+    /* --- exponential part, a >= 1 --- */                                  \
+    const double ae = (hi < 0x40360000) ? a : 22.0; /* min(|x|, 22) */       \
+    const double v = ae + ae;                                                \
+    const double kd = v * 0x1.71547652b82fep0 + SHRINK__TS_SHIFT;           \
+    const double kf = kd - SHRINK__TS_SHIFT;                                 \
+    const double r = (v - kf * 0x1.62e42fee00000p-1) - kf * 0x1.a39ef35793c76p-33; \
+    const double em = r + (r * r) * SHRINK_EXPM1_Q(r);                       \
+    const double tk = shrink__ts_pow2(kd);                                   \
+    const double A = 1.0 + tk;                                               \
+    const double B = tk * em;                                                \
+    const double dh = A + B;                                                 \
+    const double dl = (A - dh) + B;                                          \
+    const double q = 2.0 / dh;                                               \
+    const double rho = shrink__ts_residual(2.0, q, dh);                      \
+    const double tc = (rho - q * dl) * (0.5 * q);
+
+static inline double shrink_tanhshrink_d(double x)
+{
+    SHRINK__TSD_BODY
+    const double yp = shrink__ts_mul_add(ap, wh, ap * wl);
+    const double ye = (a - 1.0) + (q + tc); /* NaN propagates here */
+    const double y = small ? yp : ye;
+    return copysign(y, x);
+}
+
+static inline double shrink_tanhsq_d(double x)
+{
+    SHRINK__TSD_BODY
+    /* a < 1: tanh = a (1 - w), w = wh + wl */
+    const double vh = 1.0 - wh;
+    const double vl = ((1.0 - vh) - wh) - wl;
+    const double v2h = vh * vh;
+    const double v2l = shrink__ts_prod_err(vh, vh, v2h) + 2.0 * vh * vl;
+    const double sp = shrink__ts_mul_add(zh, v2h, zh * v2l + zl * v2h);
+    /* a >= 1: tanh = 1 - t, t = q + tc; tanh^2 = 1 - 2t + t^2 */
+    const double sh = 1.0 - 2.0 * q;
+    const double sl = (1.0 - sh) - 2.0 * q;
+    const double se = sh + ((sl - 2.0 * tc) + q * q);
+    const double s = small ? sp : se;
+    return (x == x) ? s : x;
+}
+
+/* ---------------------------------------------------------------- float32 --
+ * Evaluated in double (needs ~2^-30 relative accuracy) and rounded once.
+ * a < 1: a^3 Pf(a^2);  a >= 1: (a - 1) + t, t = 1 - tanh a = 2e/(1+e) with
+ * e = exp(-2a) and 2/(1+e) a polynomial in e (no division); a clamped to 9.5.
+ */
+#define SHRINK__TSF_BODY                                                     \
+    const double a = (double)fabsf(xf);                                      \
+    const int32_t ab = shrink__ts_bits_absf(xf);                             \
+    const int small = ab < 0x3f800000;    /* |x| < 1, false for NaN */       \
+    /* one clamped argument for both parts: the polynomial stays finite   */ \
+    /* (and is discarded) for ae in [1, 9.5]                               */ \
+    const double ae = (ab < 0x41180000) ? a : 9.5;  /* min(|x|, 9.5) */      \
+    const double z = ae * ae;                                                \
+    const double yp = (ae * z) * SHRINK_TSF_P(z);                            \
+    /* e^{2 ae} = 2^k e^{2s}, 2 ae = k ln2 + 2s, |s| <= ln2/4 */            \
+    const double kd = ae * 0x1.71547652b82fep1 + SHRINK__TS_SHIFT;          \
+    const double kf = kd - SHRINK__TS_SHIFT;                                 \
+    const double s = ae - kf * 0x1.62e42fefa39efp-2;                         \
+    SHRINK__TSF_T
+
+#define SHRINK__TSF_T                                                        \
+    const double E = shrink__ts_pow2(kd) * SHRINK_EXPF_E(s);                 \
+    const double t = 2.0 / (1.0 + E);   /* 1 - tanh|x| */
+
+static inline float shrink_tanhshrink_f(float xf)
+{
+    SHRINK__TSF_BODY
+    const double ye = (a - 1.0) + t; /* NaN propagates here */
+    const double y = small ? yp : ye;
+    return copysignf((float)y, xf);
+}
+
+static inline float shrink_tanhsq_f(float xf)
+{
+    SHRINK__TSF_BODY
+    const double Tp = ae - yp;
+    const double Te = 1.0 - t;
+    const double T = small ? Tp : Te;
+    const float sf = (float)(T * T);
+    return (xf == xf) ? sf : xf;
+}
+
+/* ------------------------------------------------------------ long double --
+ * Not vectorized; uses scalar libm expl.  LDBL_MANT_DIG == 53 (MSVC, Apple
+ * arm64): the double kernels.  Otherwise (x87 80-bit, IEEE quad, ...):
+ * a < 1: Taylor series of (x - tanh x)/x^3 in z (enough terms for the format);
+ * a >= 1: (a - 1) + 2/(1 + expl(2a)), a clamped to 50.
+ */
+#if LDBL_MANT_DIG <= 53
+static inline long double shrink_tanhshrink_l(long double x)
+{
+    return (long double)shrink_tanhshrink_d((double)x);
+}
+static inline long double shrink_tanhsq_l(long double x)
+{
+    return (long double)shrink_tanhsq_d((double)x);
+}
+#else
+#if LDBL_MANT_DIG <= 64
+#define SHRINK__TSL_N 60
+#else
+#define SHRINK__TSL_N SHRINK_TSL_NTERMS
+#endif
+
+/* returns y = |x| - tanh|x| (a < 1: also *w = y / a) and t = 1 - tanh|x| */
+static inline long double shrink__tsl_core(long double a, long double *t_out)
+{
+    static const long double c[SHRINK_TSL_NTERMS] = {SHRINK_TSL_COEFFS};
+    if (isless(a, 1.0L)) {
+        long double z = a * a, p = c[SHRINK__TSL_N - 1];
+        int k;
+        for (k = SHRINK__TSL_N - 2; k >= 0; k--)
+            p = p * z + c[k];
+        *t_out = -1.0L; /* unused */
+        return a * (z * p);
+    }
+    else {
+        long double ae = isless(a, 50.0L) ? a : 50.0L;
+        long double t = 2.0L / (1.0L + expl(ae + ae));
+        *t_out = t;
+        return (a - 1.0L) + t;
+    }
+}
+
+static inline long double shrink_tanhshrink_l(long double x)
+{
+    long double t;
+    if (isnan(x))
+        return x;
+    return copysignl(shrink__tsl_core(fabsl(x), &t), x);
+}
+
+static inline long double shrink_tanhsq_l(long double x)
+{
+    long double a, y, t, th;
+    if (isnan(x))
+        return x;
+    a = fabsl(x);
+    y = shrink__tsl_core(a, &t);
+    th = isless(a, 1.0L) ? (a - y) : (1.0L - t);
+    return th * th;
+}
+#endif /* LDBL_MANT_DIG */
+
+#endif /* SHRINK_TANHSHRINK_H */
