@@ -32,15 +32,15 @@ ValueError
     message names the first bad value (and its index for an array)."""
 
 
-def _call(ufunc, args, out, where, casting, order, dtype, subok):
-    """Call ufunc, passing on only the keywords that differ from their defaults:
-    each keyword a ufunc parses costs about 50 ns, as much as the call itself
-    on a small array."""
-    if where is True and casting == "same_kind" and order == "K" and dtype is None \
-            and subok is True:
-        return ufunc(*args, out=out)
-    return ufunc(*args, out=out, where=where, casting=casting, order=order, dtype=dtype,
-                 subok=subok)
+def _ufunc_keywords(out, where, casting, order, dtype, subok):
+    """The ufunc keywords to pass on, or None when all are defaults. Passing
+    none at all keeps a call on a small array at the cost of a bare ufunc call
+    (each parsed keyword, and a *args call, costs about as much again)."""
+    if out is None and where is True and casting == "same_kind" and order == "K" \
+            and dtype is None and subok is True:
+        return None
+    return {"out": out, "where": where, "casting": casting, "order": order, "dtype": dtype,
+            "subok": subok}
 
 
 def _doc(text):
@@ -83,7 +83,10 @@ array([0.  , 0.25, 2.  ])
 def hardshrink(x, lambd=0.5, *, out=None, where=True, casting="same_kind", order="K",
                dtype=None, subok=True):
     check_lambd("hardshrink", lambd, (x,), dtype)
-    return _call(_u.hardshrink, (x, lambd), out, where, casting, order, dtype, subok)
+    keywords = _ufunc_keywords(out, where, casting, order, dtype, subok)
+    if keywords is None:
+        return _u.hardshrink(x, lambd)
+    return _u.hardshrink(x, lambd, **keywords)
 
 
 @_doc("""Soft shrinkage (soft thresholding), the proximal operator of lambd * abs(x).
@@ -124,7 +127,10 @@ np.float32(0.0)
 def softshrink(x, lambd=0.5, *, out=None, where=True, casting="same_kind", order="K",
                dtype=None, subok=True):
     check_lambd("softshrink", lambd, (x,), dtype)
-    return _call(_u.softshrink, (x, lambd), out, where, casting, order, dtype, subok)
+    keywords = _ufunc_keywords(out, where, casting, order, dtype, subok)
+    if keywords is None:
+        return _u.softshrink(x, lambd)
+    return _u.softshrink(x, lambd, **keywords)
 
 
 @_doc("""tanhshrink(x) = x - tanh(x), accurate where the difference cancels.
@@ -158,7 +164,10 @@ np.float32(3.333333e-13)
 """)
 def tanhshrink(x, *, out=None, where=True, casting="same_kind", order="K", dtype=None,
                subok=True):
-    return _call(_u.tanhshrink, (x,), out, where, casting, order, dtype, subok)
+    keywords = _ufunc_keywords(out, where, casting, order, dtype, subok)
+    if keywords is None:
+        return _u.tanhshrink(x)
+    return _u.tanhshrink(x, **keywords)
 
 
 @_doc("""Derivative of hardshrink: 1 where abs(x) > lambd, 0 where abs(x) <= lambd.
@@ -186,7 +195,10 @@ array([1., 0., 1.])
 def hardshrink_grad(x, lambd=0.5, *, out=None, where=True, casting="same_kind", order="K",
                     dtype=None, subok=True):
     check_lambd("hardshrink_grad", lambd, (x,), dtype)
-    return _call(_u.hardshrink_grad, (x, lambd), out, where, casting, order, dtype, subok)
+    keywords = _ufunc_keywords(out, where, casting, order, dtype, subok)
+    if keywords is None:
+        return _u.hardshrink_grad(x, lambd)
+    return _u.hardshrink_grad(x, lambd, **keywords)
 
 
 @_doc("""Derivative of softshrink: 1 where abs(x) > lambd, 0 where abs(x) <= lambd.
@@ -214,7 +226,10 @@ array([1., 0., 1.])
 def softshrink_grad(x, lambd=0.5, *, out=None, where=True, casting="same_kind", order="K",
                     dtype=None, subok=True):
     check_lambd("softshrink_grad", lambd, (x,), dtype)
-    return _call(_u.softshrink_grad, (x, lambd), out, where, casting, order, dtype, subok)
+    keywords = _ufunc_keywords(out, where, casting, order, dtype, subok)
+    if keywords is None:
+        return _u.softshrink_grad(x, lambd)
+    return _u.softshrink_grad(x, lambd, **keywords)
 
 
 @_doc("""Derivative of tanhshrink: tanh(x)**2.
@@ -238,7 +253,10 @@ array([0.00000000e+00, 9.99999333e-07, 1.00000000e+00])
 """)
 def tanhshrink_grad(x, *, out=None, where=True, casting="same_kind", order="K", dtype=None,
                     subok=True):
-    return _call(_u.tanhshrink_grad, (x,), out, where, casting, order, dtype, subok)
+    keywords = _ufunc_keywords(out, where, casting, order, dtype, subok)
+    if keywords is None:
+        return _u.tanhshrink_grad(x)
+    return _u.tanhshrink_grad(x, **keywords)
 
 
 @_doc("""Backward pass of hardshrink: grad_output where abs(x) > lambd, else 0.
@@ -273,8 +291,10 @@ array([3., 0., 3.])
 def hardshrink_backward(grad_output, x, lambd=0.5, *, out=None, where=True, casting="same_kind",
                         order="K", dtype=None, subok=True):
     check_lambd("hardshrink_backward", lambd, (grad_output, x), dtype)
-    return _call(_u.hardshrink_backward, (grad_output, x, lambd), out, where, casting, order, dtype,
-                 subok)
+    keywords = _ufunc_keywords(out, where, casting, order, dtype, subok)
+    if keywords is None:
+        return _u.hardshrink_backward(grad_output, x, lambd)
+    return _u.hardshrink_backward(grad_output, x, lambd, **keywords)
 
 
 @_doc("""Backward pass of softshrink: grad_output where abs(x) > lambd, else 0.
@@ -305,8 +325,10 @@ array([3., 0., 3.])
 def softshrink_backward(grad_output, x, lambd=0.5, *, out=None, where=True, casting="same_kind",
                         order="K", dtype=None, subok=True):
     check_lambd("softshrink_backward", lambd, (grad_output, x), dtype)
-    return _call(_u.softshrink_backward, (grad_output, x, lambd), out, where, casting, order, dtype,
-                 subok)
+    keywords = _ufunc_keywords(out, where, casting, order, dtype, subok)
+    if keywords is None:
+        return _u.softshrink_backward(grad_output, x, lambd)
+    return _u.softshrink_backward(grad_output, x, lambd, **keywords)
 
 
 @_doc("""Backward pass of tanhshrink: grad_output * tanh(x)**2, rounded once.
@@ -332,4 +354,7 @@ array([2., 0.])
 """)
 def tanhshrink_backward(grad_output, x, *, out=None, where=True, casting="same_kind", order="K",
                         dtype=None, subok=True):
-    return _call(_u.tanhshrink_backward, (grad_output, x), out, where, casting, order, dtype, subok)
+    keywords = _ufunc_keywords(out, where, casting, order, dtype, subok)
+    if keywords is None:
+        return _u.tanhshrink_backward(grad_output, x)
+    return _u.tanhshrink_backward(grad_output, x, **keywords)
