@@ -4,10 +4,14 @@ Each function checks lambd (``_lambd.py``), then calls its ufunc with the
 keywords passed through, so out=, where=, casting=, order=, dtype= and subok= keep
 their ufunc meaning, and containers that implement ``__array_ufunc__`` (dask,
 xarray, pandas, ...) receive the call: x is never converted here.
+
+The common call, a Python float lambd and no keywords, is spelled out inline in
+each function: on a 1-element array a helper call or a parsed keyword costs as
+much as a third of the ufunc call itself.
 """
 
 from shrink import ufuncs as _u
-from shrink._lambd import check_lambd
+from shrink._lambd import ALWAYS_FINITE, check_lambd
 
 _KEYWORDS = """\
 out : ndarray or tuple of ndarray, optional
@@ -30,17 +34,6 @@ TypeError
 ValueError
     lambd is negative, NaN, infinite, or not finite in the result dtype; the
     message names the first bad value (and its index for an array)."""
-
-
-def _ufunc_keywords(out, where, casting, order, dtype, subok):
-    """The ufunc keywords to pass on, or None when all are defaults. Passing
-    none at all keeps a call on a small array at the cost of a bare ufunc call
-    (each parsed keyword, and a *args call, costs about as much again)."""
-    if out is None and where is True and casting == "same_kind" and order == "K" \
-            and dtype is None and subok is True:
-        return None
-    return {"out": out, "where": where, "casting": casting, "order": order, "dtype": dtype,
-            "subok": subok}
 
 
 def _doc(text):
@@ -82,11 +75,13 @@ array([0.  , 0.25, 2.  ])
 """)
 def hardshrink(x, lambd=0.5, *, out=None, where=True, casting="same_kind", order="K",
                dtype=None, subok=True):
-    check_lambd("hardshrink", lambd, (x,), dtype)
-    keywords = _ufunc_keywords(out, where, casting, order, dtype, subok)
-    if keywords is None:
+    if type(lambd) is not float or not 0.0 <= lambd <= ALWAYS_FINITE:
+        check_lambd("hardshrink", lambd, (x,), dtype)
+    if out is None and where is True and casting == "same_kind" and order == "K" \
+            and dtype is None and subok is True:
         return _u.hardshrink(x, lambd)
-    return _u.hardshrink(x, lambd, **keywords)
+    return _u.hardshrink(x, lambd, out=out, where=where, casting=casting,
+                         order=order, dtype=dtype, subok=subok)
 
 
 @_doc("""Soft shrinkage (soft thresholding), the proximal operator of lambd * abs(x).
@@ -126,11 +121,13 @@ np.float32(0.0)
 """)
 def softshrink(x, lambd=0.5, *, out=None, where=True, casting="same_kind", order="K",
                dtype=None, subok=True):
-    check_lambd("softshrink", lambd, (x,), dtype)
-    keywords = _ufunc_keywords(out, where, casting, order, dtype, subok)
-    if keywords is None:
+    if type(lambd) is not float or not 0.0 <= lambd <= ALWAYS_FINITE:
+        check_lambd("softshrink", lambd, (x,), dtype)
+    if out is None and where is True and casting == "same_kind" and order == "K" \
+            and dtype is None and subok is True:
         return _u.softshrink(x, lambd)
-    return _u.softshrink(x, lambd, **keywords)
+    return _u.softshrink(x, lambd, out=out, where=where, casting=casting,
+                         order=order, dtype=dtype, subok=subok)
 
 
 @_doc("""tanhshrink(x) = x - tanh(x), accurate where the difference cancels.
@@ -164,10 +161,11 @@ np.float32(3.333333e-13)
 """)
 def tanhshrink(x, *, out=None, where=True, casting="same_kind", order="K", dtype=None,
                subok=True):
-    keywords = _ufunc_keywords(out, where, casting, order, dtype, subok)
-    if keywords is None:
+    if out is None and where is True and casting == "same_kind" and order == "K" \
+            and dtype is None and subok is True:
         return _u.tanhshrink(x)
-    return _u.tanhshrink(x, **keywords)
+    return _u.tanhshrink(x, out=out, where=where, casting=casting,
+                         order=order, dtype=dtype, subok=subok)
 
 
 @_doc("""Derivative of hardshrink: 1 where abs(x) > lambd, 0 where abs(x) <= lambd.
@@ -194,11 +192,13 @@ array([1., 0., 1.])
 """)
 def hardshrink_grad(x, lambd=0.5, *, out=None, where=True, casting="same_kind", order="K",
                     dtype=None, subok=True):
-    check_lambd("hardshrink_grad", lambd, (x,), dtype)
-    keywords = _ufunc_keywords(out, where, casting, order, dtype, subok)
-    if keywords is None:
+    if type(lambd) is not float or not 0.0 <= lambd <= ALWAYS_FINITE:
+        check_lambd("hardshrink_grad", lambd, (x,), dtype)
+    if out is None and where is True and casting == "same_kind" and order == "K" \
+            and dtype is None and subok is True:
         return _u.hardshrink_grad(x, lambd)
-    return _u.hardshrink_grad(x, lambd, **keywords)
+    return _u.hardshrink_grad(x, lambd, out=out, where=where, casting=casting,
+                              order=order, dtype=dtype, subok=subok)
 
 
 @_doc("""Derivative of softshrink: 1 where abs(x) > lambd, 0 where abs(x) <= lambd.
@@ -225,11 +225,13 @@ array([1., 0., 1.])
 """)
 def softshrink_grad(x, lambd=0.5, *, out=None, where=True, casting="same_kind", order="K",
                     dtype=None, subok=True):
-    check_lambd("softshrink_grad", lambd, (x,), dtype)
-    keywords = _ufunc_keywords(out, where, casting, order, dtype, subok)
-    if keywords is None:
+    if type(lambd) is not float or not 0.0 <= lambd <= ALWAYS_FINITE:
+        check_lambd("softshrink_grad", lambd, (x,), dtype)
+    if out is None and where is True and casting == "same_kind" and order == "K" \
+            and dtype is None and subok is True:
         return _u.softshrink_grad(x, lambd)
-    return _u.softshrink_grad(x, lambd, **keywords)
+    return _u.softshrink_grad(x, lambd, out=out, where=where, casting=casting,
+                              order=order, dtype=dtype, subok=subok)
 
 
 @_doc("""Derivative of tanhshrink: tanh(x)**2.
@@ -253,10 +255,11 @@ array([0.00000000e+00, 9.99999333e-07, 1.00000000e+00])
 """)
 def tanhshrink_grad(x, *, out=None, where=True, casting="same_kind", order="K", dtype=None,
                     subok=True):
-    keywords = _ufunc_keywords(out, where, casting, order, dtype, subok)
-    if keywords is None:
+    if out is None and where is True and casting == "same_kind" and order == "K" \
+            and dtype is None and subok is True:
         return _u.tanhshrink_grad(x)
-    return _u.tanhshrink_grad(x, **keywords)
+    return _u.tanhshrink_grad(x, out=out, where=where, casting=casting,
+                              order=order, dtype=dtype, subok=subok)
 
 
 @_doc("""Backward pass of hardshrink: grad_output where abs(x) > lambd, else 0.
@@ -290,11 +293,13 @@ array([3., 0., 3.])
 """)
 def hardshrink_backward(grad_output, x, lambd=0.5, *, out=None, where=True, casting="same_kind",
                         order="K", dtype=None, subok=True):
-    check_lambd("hardshrink_backward", lambd, (grad_output, x), dtype)
-    keywords = _ufunc_keywords(out, where, casting, order, dtype, subok)
-    if keywords is None:
+    if type(lambd) is not float or not 0.0 <= lambd <= ALWAYS_FINITE:
+        check_lambd("hardshrink_backward", lambd, (grad_output, x), dtype)
+    if out is None and where is True and casting == "same_kind" and order == "K" \
+            and dtype is None and subok is True:
         return _u.hardshrink_backward(grad_output, x, lambd)
-    return _u.hardshrink_backward(grad_output, x, lambd, **keywords)
+    return _u.hardshrink_backward(grad_output, x, lambd, out=out, where=where, casting=casting,
+                                  order=order, dtype=dtype, subok=subok)
 
 
 @_doc("""Backward pass of softshrink: grad_output where abs(x) > lambd, else 0.
@@ -324,11 +329,13 @@ array([3., 0., 3.])
 """)
 def softshrink_backward(grad_output, x, lambd=0.5, *, out=None, where=True, casting="same_kind",
                         order="K", dtype=None, subok=True):
-    check_lambd("softshrink_backward", lambd, (grad_output, x), dtype)
-    keywords = _ufunc_keywords(out, where, casting, order, dtype, subok)
-    if keywords is None:
+    if type(lambd) is not float or not 0.0 <= lambd <= ALWAYS_FINITE:
+        check_lambd("softshrink_backward", lambd, (grad_output, x), dtype)
+    if out is None and where is True and casting == "same_kind" and order == "K" \
+            and dtype is None and subok is True:
         return _u.softshrink_backward(grad_output, x, lambd)
-    return _u.softshrink_backward(grad_output, x, lambd, **keywords)
+    return _u.softshrink_backward(grad_output, x, lambd, out=out, where=where, casting=casting,
+                                  order=order, dtype=dtype, subok=subok)
 
 
 @_doc("""Backward pass of tanhshrink: grad_output * tanh(x)**2, rounded once.
@@ -354,7 +361,8 @@ array([2., 0.])
 """)
 def tanhshrink_backward(grad_output, x, *, out=None, where=True, casting="same_kind", order="K",
                         dtype=None, subok=True):
-    keywords = _ufunc_keywords(out, where, casting, order, dtype, subok)
-    if keywords is None:
+    if out is None and where is True and casting == "same_kind" and order == "K" \
+            and dtype is None and subok is True:
         return _u.tanhshrink_backward(grad_output, x)
-    return _u.tanhshrink_backward(grad_output, x, **keywords)
+    return _u.tanhshrink_backward(grad_output, x, out=out, where=where, casting=casting,
+                                  order=order, dtype=dtype, subok=subok)

@@ -8,7 +8,7 @@ float16 maximum) and costs two comparisons; everything else takes the slow path.
 
 import numpy as np
 
-_FINITE_IN_EVERY_DTYPE = float(np.finfo(np.float16).max)
+ALWAYS_FINITE = float(np.finfo(np.float16).max)  # finite in every float dtype
 
 
 def check_lambd(func, lambd, operands, dtype=None):
@@ -20,7 +20,7 @@ def check_lambd(func, lambd, operands, dtype=None):
     float dtype.
     """
     kind = type(lambd)
-    if (kind is float or kind is int) and 0 <= lambd <= _FINITE_IN_EVERY_DTYPE:
+    if (kind is float or kind is int) and 0 <= lambd <= ALWAYS_FINITE:
         return
     _check_slowly(func, lambd, operands, dtype)
 
@@ -67,7 +67,7 @@ def _check_slowly(func, lambd, operands, dtype):
         bad = ~((values >= 0) & np.isfinite(values))
     if bad.any():
         raise _first_bad(func, values, bad)
-    if operands is not None and values.size and values.max() > _FINITE_IN_EVERY_DTYPE:
+    if operands is not None and values.size and values.max() > ALWAYS_FINITE:
         _check_finite_in_result_dtype(func, lambd, values, operands, dtype)
 
 
