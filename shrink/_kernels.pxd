@@ -93,20 +93,21 @@ cdef inline real modulus(real re, real im) noexcept nogil:
     x86-64-v3 or ARM64 CPU); clongdouble uses hypotl.
     """
     cdef real big, small, ratio
-    if real is not float and real is not double:  # long double
+    if real is float or real is double:
+        re = fabs_(re)
+        im = fabs_(im)
+        if isinf(re) or isinf(im):
+            return INFINITY
+        if isnan(re) or isnan(im):
+            return NAN
+        big = re if re > im else im
+        small = im if re > im else re
+        if big == 0:
+            return 0
+        ratio = small / big
+        return big * sqrt_(fma_(ratio, ratio, <real>1))
+    else:
         return hypot_(re, im)
-    re = fabs_(re)
-    im = fabs_(im)
-    if isinf(re) or isinf(im):
-        return INFINITY
-    if isnan(re) or isnan(im):
-        return NAN
-    big = re if re > im else im
-    small = im if re > im else re
-    if big == 0:
-        return 0
-    ratio = small / big
-    return big * sqrt_(fma_(ratio, ratio, <real>1))
 
 
 cdef inline void hardshrink_complex(real re, real im, real lq, real* out) noexcept nogil:
