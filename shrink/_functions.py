@@ -36,6 +36,15 @@ ValueError
     message names the first bad value (and its index for an array)."""
 
 
+def _with_keywords(ufunc, operands, out, where, casting, order, dtype, subok):
+    """The call with keywords; out is passed on only when given, so that NumPy
+    still warns about where= without out= (the result would be uninitialised)."""
+    keywords = {"where": where, "casting": casting, "order": order, "dtype": dtype, "subok": subok}
+    if out is not None:
+        keywords["out"] = out
+    return ufunc(*operands, **keywords)
+
+
 def _doc(text):
     """Fill the shared parameter descriptions into a docstring."""
     def decorate(func):
@@ -80,8 +89,8 @@ def hardshrink(x, lambd=0.5, *, out=None, where=True, casting="same_kind", order
     if out is None and where is True and casting == "same_kind" and order == "K" \
             and dtype is None and subok is True:
         return _u.hardshrink(x, lambd)
-    return _u.hardshrink(x, lambd, out=out, where=where, casting=casting,
-                         order=order, dtype=dtype, subok=subok)
+    return _with_keywords(_u.hardshrink, (x, lambd),
+                          out, where, casting, order, dtype, subok)
 
 
 @_doc("""Soft shrinkage (soft thresholding), the proximal operator of lambd * abs(x).
@@ -126,8 +135,8 @@ def softshrink(x, lambd=0.5, *, out=None, where=True, casting="same_kind", order
     if out is None and where is True and casting == "same_kind" and order == "K" \
             and dtype is None and subok is True:
         return _u.softshrink(x, lambd)
-    return _u.softshrink(x, lambd, out=out, where=where, casting=casting,
-                         order=order, dtype=dtype, subok=subok)
+    return _with_keywords(_u.softshrink, (x, lambd),
+                          out, where, casting, order, dtype, subok)
 
 
 @_doc("""tanhshrink(x) = x - tanh(x), accurate where the difference cancels.
@@ -164,8 +173,8 @@ def tanhshrink(x, *, out=None, where=True, casting="same_kind", order="K", dtype
     if out is None and where is True and casting == "same_kind" and order == "K" \
             and dtype is None and subok is True:
         return _u.tanhshrink(x)
-    return _u.tanhshrink(x, out=out, where=where, casting=casting,
-                         order=order, dtype=dtype, subok=subok)
+    return _with_keywords(_u.tanhshrink, (x,),
+                          out, where, casting, order, dtype, subok)
 
 
 @_doc("""Derivative of hardshrink: 1 where abs(x) > lambd, 0 where abs(x) <= lambd.
@@ -197,8 +206,8 @@ def hardshrink_grad(x, lambd=0.5, *, out=None, where=True, casting="same_kind", 
     if out is None and where is True and casting == "same_kind" and order == "K" \
             and dtype is None and subok is True:
         return _u.hardshrink_grad(x, lambd)
-    return _u.hardshrink_grad(x, lambd, out=out, where=where, casting=casting,
-                              order=order, dtype=dtype, subok=subok)
+    return _with_keywords(_u.hardshrink_grad, (x, lambd),
+                          out, where, casting, order, dtype, subok)
 
 
 @_doc("""Derivative of softshrink: 1 where abs(x) > lambd, 0 where abs(x) <= lambd.
@@ -230,8 +239,8 @@ def softshrink_grad(x, lambd=0.5, *, out=None, where=True, casting="same_kind", 
     if out is None and where is True and casting == "same_kind" and order == "K" \
             and dtype is None and subok is True:
         return _u.softshrink_grad(x, lambd)
-    return _u.softshrink_grad(x, lambd, out=out, where=where, casting=casting,
-                              order=order, dtype=dtype, subok=subok)
+    return _with_keywords(_u.softshrink_grad, (x, lambd),
+                          out, where, casting, order, dtype, subok)
 
 
 @_doc("""Derivative of tanhshrink: tanh(x)**2.
@@ -258,8 +267,8 @@ def tanhshrink_grad(x, *, out=None, where=True, casting="same_kind", order="K", 
     if out is None and where is True and casting == "same_kind" and order == "K" \
             and dtype is None and subok is True:
         return _u.tanhshrink_grad(x)
-    return _u.tanhshrink_grad(x, out=out, where=where, casting=casting,
-                              order=order, dtype=dtype, subok=subok)
+    return _with_keywords(_u.tanhshrink_grad, (x,),
+                          out, where, casting, order, dtype, subok)
 
 
 @_doc("""Backward pass of hardshrink: grad_output where abs(x) > lambd, else 0.
@@ -298,8 +307,8 @@ def hardshrink_backward(grad_output, x, lambd=0.5, *, out=None, where=True, cast
     if out is None and where is True and casting == "same_kind" and order == "K" \
             and dtype is None and subok is True:
         return _u.hardshrink_backward(grad_output, x, lambd)
-    return _u.hardshrink_backward(grad_output, x, lambd, out=out, where=where, casting=casting,
-                                  order=order, dtype=dtype, subok=subok)
+    return _with_keywords(_u.hardshrink_backward, (grad_output, x, lambd),
+                          out, where, casting, order, dtype, subok)
 
 
 @_doc("""Backward pass of softshrink: grad_output where abs(x) > lambd, else 0.
@@ -334,8 +343,8 @@ def softshrink_backward(grad_output, x, lambd=0.5, *, out=None, where=True, cast
     if out is None and where is True and casting == "same_kind" and order == "K" \
             and dtype is None and subok is True:
         return _u.softshrink_backward(grad_output, x, lambd)
-    return _u.softshrink_backward(grad_output, x, lambd, out=out, where=where, casting=casting,
-                                  order=order, dtype=dtype, subok=subok)
+    return _with_keywords(_u.softshrink_backward, (grad_output, x, lambd),
+                          out, where, casting, order, dtype, subok)
 
 
 @_doc("""Backward pass of tanhshrink: grad_output * tanh(x)**2, rounded once.
@@ -364,5 +373,5 @@ def tanhshrink_backward(grad_output, x, *, out=None, where=True, casting="same_k
     if out is None and where is True and casting == "same_kind" and order == "K" \
             and dtype is None and subok is True:
         return _u.tanhshrink_backward(grad_output, x)
-    return _u.tanhshrink_backward(grad_output, x, out=out, where=where, casting=casting,
-                                  order=order, dtype=dtype, subok=subok)
+    return _with_keywords(_u.tanhshrink_backward, (grad_output, x),
+                          out, where, casting, order, dtype, subok)

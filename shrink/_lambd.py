@@ -49,17 +49,15 @@ def _check_slowly(func, lambd, operands, dtype):
         raise _type_error(func, repr(lambd))
     if isinstance(lambd, int):  # a Python int may be too large for any NumPy dtype
         try:
-            float(lambd)
+            values = np.asarray(float(lambd))
         except OverflowError:
             raise _value_error(func, lambd) from None
-        if lambd < 0:
-            raise _value_error(func, lambd)
-        lambd = float(lambd)
-    if hasattr(lambd, "__array_ufunc__") and not isinstance(lambd, (np.ndarray, np.generic)):
-        # A container (dask, xarray, ...): reading its values would compute or
-        # copy it. The ufunc receives it as is and gives NaN where it is invalid.
+    elif _is_container(lambd):
+        # dask, xarray, ...: reading its values would compute or copy it. The
+        # ufunc receives it as it is and gives NaN where it is invalid.
         return
-    values = np.asarray(lambd)
+    else:
+        values = np.asarray(lambd)
     if values.dtype.kind not in "iuf":
         raise _type_error(func, f"an array of dtype {values.dtype}" if values.ndim
                           else repr(lambd))
@@ -71,11 +69,16 @@ def _check_slowly(func, lambd, operands, dtype):
         _check_finite_in_result_dtype(func, lambd, values, operands, dtype)
 
 
+def _is_container(obj):
+    return hasattr(obj, "__array_ufunc__") and not isinstance(obj, (np.ndarray, np.generic))
+
+
 def _first_bad(func, values, bad, dtype=None):
-    if values.ndim == 0:
-        return _value_error(func, values.item(), dtype=dtype)
-    index = tuple(int(i) for i in np.argwhere(bad)[0])
-    return _value_error(func, values[index].item(), index, dtype)
+    index = tuple(int(i) for i in np.argwhere(bad)[0]) if values.ndim else None
+    value = values[index or ()].item()
+    if isinstance(value, np.floating):  # longdouble: show it as Python shows a float
+        value = float(value)
+    return _value_error(func, value, index, dtype)
 
 
 def _check_finite_in_result_dtype(func, lambd, values, operands, dtype):
@@ -97,6 +100,8 @@ def _result_dtype(func, lambd, values, operands, dtype):
         return np.dtype(dtype)
     dtypes = [_dtype_or_weak_type(op) for op in operands]
     dtypes.append(type(lambd) if type(lambd) in (int, float) else values.dtype)
+    if None in dtypes:
+        return None  # a container without a dtype: its own __array_ufunc__ decides
     try:
         return getattr(ufuncs, func).resolve_dtypes(tuple(dtypes) + (None,))[-1]
     except (TypeError, ValueError):
@@ -107,4 +112,6 @@ def _dtype_or_weak_type(operand):
     if type(operand) in (int, float, complex):
         return type(operand)  # NEP 50: Python scalars are weakly typed
     dtype = getattr(operand, "dtype", None)
-    return np.dtype(dtype) if dtype is not None else np.asarray(operand).dtype
+    if dtype is not None:
+        return np.dtype(dtype)
+    return None if _is_container(operand) else np.asarray(operand).dtype

@@ -10,12 +10,10 @@
 #define SHRINK_TSD_T(z) (0x1.ba1ba1ba1ba1cp-5 + (z) * (-0x1.664f4882c1087p-6 + (z) * (0x1.226e355e67574p-7 + (z) * (-0x1.d6d3d0dece2dap-9 + (z) * (0x1.7da363f82e872p-10 + (z) * (-0x1.35581cd74f464p-11 + (z) * (0x1.f57c9c5767361p-13 + (z) * (-0x1.96759ade1f618p-14 + (z) * (0x1.4940dda0c1acbp-15 + (z) * (-0x1.09d3e0cb93ee5p-16 + (z) * (0x1.a72b5102f2aeep-18 + (z) * (-0x1.4201d80bd01bdp-19 + (z) * (0x1.b7d75b2b23c8bp-21 + (z) * (-0x1.e67cd29720a75p-23 + (z) * (0x1.7383500a16bb8p-25 + (z) * (-0x1.1bf0630d3d6b3p-28))))))))))))))))
 /* float64: expm1(r) = r + r^2 Q(r), |r| <= ln2/2 */
 #define SHRINK_EXPM1_Q(r) (0x1.0000000000000p-1 + (r) * (0x1.5555555555556p-3 + (r) * (0x1.5555555555555p-5 + (r) * (0x1.11111111109b5p-7 + (r) * (0x1.6c16c16c167e2p-10 + (r) * (0x1.a01a01a7c2efep-13 + (r) * (0x1.a01a01a47a591p-16 + (r) * (0x1.71de0db2f6ae9p-19 + (r) * (0x1.27e4e1f7222afp-22 + (r) * (0x1.af389ecfcbdafp-26 + (r) * (0x1.1f66d948a88fep-29)))))))))))
-/* float32 (in double): (x - tanh x)/x^3 = Pf(z), |x| < 1 */
-#define SHRINK_TSF_P(z) (0x1.55555536fde60p-2 + (z) * (-0x1.1110f2a109b7ep-3 + (z) * (0x1.ba117bb1a0249p-5 + (z) * (-0x1.65a7c3978310ep-6 + (z) * (0x1.1d02d57a7633ap-7 + (z) * (-0x1.a4527757a8945p-9 + (z) * (0x1.e42e2f7690fdep-11 + (z) * (-0x1.2b758252359aap-13))))))))
-/* float32 (in double): exp(2s) = Ef(s), |s| <= ln2/4 */
-#define SHRINK_EXPF_E(s) (0x1.0000000000000p+0 + (s) * (0x1.000000a1fdaa3p+1 + (s) * (0x1.00000028795dep+1 + (s) * (0x1.5554043dd01f4p+0 + (s) * (0x1.5554ace0f4835p-1 + (s) * (0x1.126fa72b7ac07p-2 + (s) * (0x1.6d753218e7b35p-4)))))))
-/* float32 (in double): 2/(1+e) = Rf(e), 0 <= e <= exp(-2) */
-#define SHRINK_TSF_R(e) (0x1.ffffffff71dbbp+0 + (e) * (-0x1.fffffe6d61027p+0 + (e) * (0x1.ffff44bf306cdp+0 + (e) * (-0x1.ffdf1cba6b6adp+0 + (e) * (0x1.fd383dbc44a74p+0 + (e) * (-0x1.e07b1fb0713bcp+0 + (e) * (0x1.460b033610d6dp+0)))))))
+/* float32 (in double): (x - tanh x)/x^3 = Pf(z), |x| < 2 */
+#define SHRINK_TSF_P(z) (0x1.555555422d360p-2 + (z) * (-0x1.11110256d1f12p-3 + (z) * (0x1.ba17d0814c258p-5 + (z) * (-0x1.661c859193c8cp-6 + (z) * (0x1.2106b68dffa49p-7 + (z) * (-0x1.ca9a3a0ea4129p-9 + (z) * (0x1.59f41f569e9dcp-10 + (z) * (-0x1.d633283844ccap-12 + (z) * (0x1.0e18ca612b074p-13 + (z) * (-0x1.ec8e99126faa3p-16 + (z) * (0x1.4ea9e20d088ecp-18 + (z) * (-0x1.3a039bbdc8bd6p-21 + (z) * (0x1.68073798d23dbp-25 + (z) * (-0x1.7a237f0d5fb18p-30))))))))))))))
+/* float32 (float arithmetic): exp(2s) = Ef(s), |s| <= ln2/4 */
+#define SHRINK_EXPF_E(s) (0x1.0000000000000p+0f + (s) * (0x1.0000000000000p+1f + (s) * (0x1.0000000000000p+1f + (s) * (0x1.5554040000000p+0f + (s) * (0x1.5554ac0000000p-1f + (s) * (0x1.126fa80000000p-2f + (s) * (0x1.6d75320000000p-4f)))))))
 /* long double: Taylor coefficients of (x - tanh x)/x^3 in z = x^2 */
 #define SHRINK_TSL_NTERMS 100
 #define SHRINK_TSL_COEFFS \
