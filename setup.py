@@ -34,7 +34,32 @@ else:
 NUMPY_LIB = os.path.join(os.path.dirname(np.get_include()), "lib")
 
 
-def extension(name, source, flags=()):
+def openmp_flags():
+    """The compiler's OpenMP flags, or none if it has no OpenMP (the loops then
+    run on one thread; shrink.openmp_available() says which)."""
+    import shutil
+    import subprocess
+    import sysconfig
+    import tempfile
+
+    if IS_MSVC:
+        return ["/openmp"], []
+    compiler = (os.environ.get("CC") or sysconfig.get_config_var("CC") or "cc").split()
+    if not shutil.which(compiler[0]):
+        return [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        source = os.path.join(tmp, "omp.c")
+        with open(source, "w") as f:
+            f.write("#include <omp.h>\nint main(void) { return omp_get_max_threads() < 1; }\n")
+        probe = subprocess.run([*compiler, "-fopenmp", source, "-o", os.path.join(tmp, "omp")],
+                               capture_output=True)
+    return (["-fopenmp"], ["-fopenmp"]) if probe.returncode == 0 else ([], [])
+
+
+OPENMP_COMPILE, OPENMP_LINK = openmp_flags()
+
+
+def extension(name, source, flags=(), link_flags=()):
     return Extension(
         f"shrink.{name}",
         [source],
@@ -43,17 +68,23 @@ def extension(name, source, flags=()):
         libraries=["npymath"],
         define_macros=[("NPY_NO_DEPRECATED_API", "NPY_2_0_API_VERSION")],
         extra_compile_args=[*BASE_FLAGS, *flags],
+        extra_link_args=list(link_flags),
     )
+
+
+def loops(name, source, flags=()):
+    """A build of the real loops: OpenMP for large inputs, when available."""
+    return extension(name, source, [*flags, *OPENMP_COMPILE], OPENMP_LINK)
 
 
 extensions = [
     extension("_ufuncs", "shrink/_ufuncs.pyx"),
-    extension("_loops_baseline", "shrink/_loops_baseline.pyx"),
+    loops("_loops_baseline", "shrink/_loops_baseline.pyx"),
 ]
 if IS_X86_64 and not IS_MSVC:
     extensions += [
-        extension("_loops_x86_64_v3", "shrink/_loops_x86_64_v3.pyx", ["-march=x86-64-v3"]),
-        extension("_loops_x86_64_v4", "shrink/_loops_x86_64_v4.pyx", ["-march=x86-64-v4"]),
+        loops("_loops_x86_64_v3", "shrink/_loops_x86_64_v3.pyx", ["-march=x86-64-v3"]),
+        loops("_loops_x86_64_v4", "shrink/_loops_x86_64_v4.pyx", ["-march=x86-64-v4"]),
     ]
 
 

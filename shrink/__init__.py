@@ -13,9 +13,12 @@ from shrink._functions import (
 )
 from shrink._layers import Hardshrink, Softshrink, Tanhshrink
 
-#: The build of the tanhshrink loops chosen for this CPU at import:
+#: The build of the loops chosen for this CPU at import:
 #: "x86-64-v4" (AVX-512), "x86-64-v3" (AVX2, FMA) or "baseline".
 CPU_DISPATCH = ufuncs.CPU_DISPATCH
+
+set_num_threads = ufuncs.REAL_LOOPS.set_num_threads
+get_num_threads = ufuncs.REAL_LOOPS.get_num_threads
 
 __version__ = "0.1.0"
 
@@ -24,4 +27,5 @@ __all__ = [
     "hardshrink_grad", "softshrink_grad", "tanhshrink_grad",
     "hardshrink_backward", "softshrink_backward", "tanhshrink_backward",
     "Hardshrink", "Softshrink", "Tanhshrink", "ufuncs", "CPU_DISPATCH",
+    "set_num_threads", "get_num_threads",
 ]

@@ -4,7 +4,8 @@ Run by setup.py before Cython (``python shrink/_generate.py`` does the same by
 hand). It writes two include files:
 
 - ``_real_loops.pxi``: every real loop, compiled once per instruction set
-  (``_loops_*.pyx``), one of which ``_cpu.py`` picks at import;
+  (``_loops_*.pyx``), one of which ``_cpu.py`` picks at import; large inputs
+  may be split across threads (``_threads.pxi``);
 - ``_complex_loops.pxi``: the complex loops (scalar code), compiled once, into
   ``_ufuncs``.
 
@@ -72,6 +73,13 @@ def real_loop(u, t):
     ]
     lines += [f"    cdef char* a{k} = args[{k}]" for k in range(n_in + 1)]
     lines += [f"    cdef npy_intp s{k} = steps[{k}]" for k in range(n_in + 1)]
+    lines += [
+        "    cdef int threads = threads_for(n, data)",
+        "    if threads > 1:",
+        f"        split_across_threads(loop_{u.name}_{t}, args, dims,"
+        f" steps, {n_in + 1}, threads)",
+        "        return",
+    ]
 
     def body(indent, scalar_lambd, contiguous):
         args = []
@@ -147,6 +155,8 @@ def loop_table(loops):
 
 def render(complex_loops):
     parts, loops = [HEADER], []
+    if not complex_loops:
+        parts.append('include "_threads.pxi"\n')
     for u in UFUNCS:
         types = ("F", "D", "G") if complex_loops else ("e", "f", "d", "g")
         if complex_loops and not u.has_complex:

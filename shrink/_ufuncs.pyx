@@ -47,7 +47,7 @@ cdef inline void tanhshrink_complex(real x, real y, real* out) noexcept nogil:
 
 include "_complex_loops.pxi"
 
-CPU_DISPATCH, _real_loops = choose_loops()
+CPU_DISPATCH, REAL_LOOPS = choose_loops()
 
 # NumPy keeps pointers to the names, docstrings and type arrays for the life of
 # the ufuncs: these references keep them alive.
@@ -78,7 +78,7 @@ cdef object _make_ufunc(spec, dict loops):
 
 def _make_all():
     loops = loop_pointers()
-    loops.update(_real_loops.loop_pointers())
+    loops.update(REAL_LOOPS.loop_pointers())
     return {spec.name: _make_ufunc(spec, loops) for spec in UFUNCS}
 
 

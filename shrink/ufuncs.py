@@ -10,7 +10,7 @@ checks. Out of the domain (negative or NaN lambd) they return NaN.
 array([-1.,  0.,  2.])
 """
 
-from shrink._ufuncs import CPU_DISPATCH, UFUNC_OBJECTS
+from shrink._ufuncs import CPU_DISPATCH, REAL_LOOPS, UFUNC_OBJECTS
 
 hardshrink = UFUNC_OBJECTS["hardshrink"]
 softshrink = UFUNC_OBJECTS["softshrink"]

@@ -23,6 +23,17 @@
 
 #include "tanhshrink_coeffs.h"
 
+/* Force inlining: the kernels are large, and a loop that calls them out of
+ * line is not vectorized (gcc stops inlining a big static function that is
+ * used in several loops of one module). */
+#if defined(__GNUC__) || defined(__clang__)
+#define SHRINK_TS_INLINE static inline __attribute__((always_inline))
+#elif defined(_MSC_VER)
+#define SHRINK_TS_INLINE static __forceinline
+#else
+#define SHRINK_TS_INLINE static inline
+#endif
+
 /* Exact products: hardware FMA where the compiler has it inline, Dekker
  * splitting otherwise (baseline x86-64 / SSE2, MSVC without /arch:AVX2). */
 #if defined(__FMA__) || defined(__FP_FAST_FMA) || defined(__aarch64__) || \
@@ -33,7 +44,7 @@
 #endif
 
 /* a*b - p exactly, where p = a*b rounded. */
-static inline double shrink__ts_prod_err(double a, double b, double p)
+SHRINK_TS_INLINE double shrink__ts_prod_err(double a, double b, double p)
 {
 #if SHRINK_TS_HAVE_FMA
     return fma(a, b, -p);
@@ -46,7 +57,7 @@ static inline double shrink__ts_prod_err(double a, double b, double p)
 }
 
 /* a*b + c with (almost) one rounding; |c| << |a*b| */
-static inline double shrink__ts_mul_add(double a, double b, double c)
+SHRINK_TS_INLINE double shrink__ts_mul_add(double a, double b, double c)
 {
 #if SHRINK_TS_HAVE_FMA
     return fma(a, b, c);
@@ -57,7 +68,7 @@ static inline double shrink__ts_mul_add(double a, double b, double c)
 }
 
 /* n - q*d exactly (the residual of a correctly rounded division q = n/d). */
-static inline double shrink__ts_residual(double n, double q, double d)
+SHRINK_TS_INLINE double shrink__ts_residual(double n, double q, double d)
 {
 #if SHRINK_TS_HAVE_FMA
     return fma(-q, d, n);
@@ -71,14 +82,14 @@ static inline double shrink__ts_residual(double n, double q, double d)
  * used here (1.0, 22.0: low words zero); NaN/inf map above them.  Integer
  * compares never raise FP flags (ordered FP compares on NaN raise 'invalid',
  * and gcc's vectorizer turns isless() into a signaling compare). */
-static inline int32_t shrink__ts_hi_abs(double x)
+SHRINK_TS_INLINE int32_t shrink__ts_hi_abs(double x)
 {
     uint64_t u;
     memcpy(&u, &x, sizeof u);
     return (int32_t)((u >> 32) & 0x7fffffffu);
 }
 
-static inline int32_t shrink__ts_bits_absf(float x)
+SHRINK_TS_INLINE int32_t shrink__ts_bits_absf(float x)
 {
     uint32_t u;
     memcpy(&u, &x, sizeof u);
@@ -101,7 +112,7 @@ static inline int32_t shrink__ts_bits_absf(float x)
 #define SHRINK__TS_CLAMP(x, a, cond, cbits, c) shrink__ts_min_bits((x), (cbits))
 #endif
 
-static inline double shrink__ts_min_bits(double x, int64_t cb)
+SHRINK_TS_INLINE double shrink__ts_min_bits(double x, int64_t cb)
 {
     uint64_t u;
     int64_t m;
@@ -113,7 +124,7 @@ static inline double shrink__ts_min_bits(double x, int64_t cb)
     return r;
 }
 
-static inline double shrink__ts_pow2(double kd)
+SHRINK_TS_INLINE double shrink__ts_pow2(double kd)
 {
     /* kd = k + SHRINK__TS_SHIFT  ->  2^k */
     uint64_t u;
@@ -140,10 +151,13 @@ static inline double shrink__ts_pow2(double kd)
     const double ap = SHRINK__TS_CLAMP(x, a, small, 0x3ff0000000000000, 1.0); \
     const double zh = ap * ap;                                               \
     const double zl = shrink__ts_prod_err(ap, ap, zh);                       \
-    const double sv = SHRINK_TSD_S0H + (SHRINK_TSD_S0L + zh * SHRINK_TSD_T(zh)); \
-    const double zs = zh * sv;                                               \
-    const double Ph = SHRINK_TSD_P0H + zs;                                   \
-    const double Pl = ((SHRINK_TSD_P0H - Ph) + zs) + SHRINK_TSD_P0L;         \
+    const double u = SHRINK_TSD_S0L + zh * SHRINK_TSD_T(zh);                 \
+    const double sv = SHRINK_TSD_S0H + u;   /* S = sv + svl */               \
+    const double svl = (SHRINK_TSD_S0H - sv) + u;                            \
+    const double zs = zh * sv;              /* z S = zs + zsl */             \
+    const double zsl = shrink__ts_prod_err(zh, sv, zs) + (zh * svl + zl * sv); \
+    const double Ph = SHRINK_TSD_P0H + zs;  /* P = Ph + Pl */                \
+    const double Pl = ((SHRINK_TSD_P0H - Ph) + zs) + (SHRINK_TSD_P0L + zsl); \
     const double wh = zh * Ph;                                               \
     const double wl = shrink__ts_prod_err(zh, Ph, wh) + (zh * Pl + zl * Ph); \
     /* --- exponential part, a >= 1 --- */                                  \
@@ -162,7 +176,7 @@ static inline double shrink__ts_pow2(double kd)
     const double rho = shrink__ts_residual(2.0, q, dh);                      \
     const double tc = (rho - q * dl) * (0.5 * q);
 
-static inline double shrink_tanhshrink_d(double x)
+SHRINK_TS_INLINE double shrink_tanhshrink_d(double x)
 {
     SHRINK__TSD_BODY
     const double yp = shrink__ts_mul_add(ap, wh, ap * wl);
@@ -171,7 +185,7 @@ static inline double shrink_tanhshrink_d(double x)
     return copysign(y, x);
 }
 
-static inline double shrink_tanhsq_d(double x)
+SHRINK_TS_INLINE double shrink_tanhsq_d(double x)
 {
     SHRINK__TSD_BODY
     /* a < 1: tanh = a (1 - w), w = wh + wl */
@@ -195,7 +209,7 @@ static inline double shrink_tanhsq_d(double x)
  *           (a = min(|x|, 9.5)); t <= 0.036 * result there, so t's few-ulp
  *           float32 error costs < 0.1 ulp of the result.
  */
-static inline float shrink__ts_pow2f(float kd)
+SHRINK_TS_INLINE float shrink__ts_pow2f(float kd)
 {
     /* kd = k + 0x1.8p23 + 127 (k small integer) -> 2^k */
     uint32_t u;
@@ -208,7 +222,7 @@ static inline float shrink__ts_pow2f(float kd)
 
 /* min(|x|, c) on the bit patterns (integer min: no FP compare, no branch;
  * NaN maps to c) */
-static inline float shrink__ts_minf_bits(int32_t ab, int32_t cb)
+SHRINK_TS_INLINE float shrink__ts_minf_bits(int32_t ab, int32_t cb)
 {
     int32_t m = ab < cb ? ab : cb;
     float r;
@@ -232,7 +246,7 @@ static inline float shrink__ts_minf_bits(int32_t ab, int32_t cb)
     const float E = shrink__ts_pow2f(kd) * SHRINK_EXPF_E(s);                 \
     const float t = 2.0f / (1.0f + E);    /* 1 - tanh a */
 
-static inline float shrink_tanhshrink_f(float xf)
+SHRINK_TS_INLINE float shrink_tanhshrink_f(float xf)
 {
     SHRINK__TSF_BODY
     const float ypf = (float)yp;
@@ -241,7 +255,7 @@ static inline float shrink_tanhshrink_f(float xf)
     return copysignf(y, xf);
 }
 
-static inline float shrink_tanhsq_f(float xf)
+SHRINK_TS_INLINE float shrink_tanhsq_f(float xf)
 {
     SHRINK__TSF_BODY
     const double Tp = ap - yp;            /* tanh|x|, |x| < 2 */
@@ -258,11 +272,11 @@ static inline float shrink_tanhsq_f(float xf)
  * a >= 1: (a - 1) + 2/(1 + expl(2a)), a clamped to 50.
  */
 #if LDBL_MANT_DIG <= 53
-static inline long double shrink_tanhshrink_l(long double x)
+SHRINK_TS_INLINE long double shrink_tanhshrink_l(long double x)
 {
     return (long double)shrink_tanhshrink_d((double)x);
 }
-static inline long double shrink_tanhsq_l(long double x)
+SHRINK_TS_INLINE long double shrink_tanhsq_l(long double x)
 {
     return (long double)shrink_tanhsq_d((double)x);
 }
@@ -274,7 +288,7 @@ static inline long double shrink_tanhsq_l(long double x)
 #endif
 
 /* returns y = |x| - tanh|x| (a < 1: also *w = y / a) and t = 1 - tanh|x| */
-static inline long double shrink__tsl_core(long double a, long double *t_out)
+SHRINK_TS_INLINE long double shrink__tsl_core(long double a, long double *t_out)
 {
     static const long double c[SHRINK_TSL_NTERMS] = {SHRINK_TSL_COEFFS};
     if (isless(a, 1.0L)) {
@@ -293,7 +307,7 @@ static inline long double shrink__tsl_core(long double a, long double *t_out)
     }
 }
 
-static inline long double shrink_tanhshrink_l(long double x)
+SHRINK_TS_INLINE long double shrink_tanhshrink_l(long double x)
 {
     long double t;
     if (isnan(x))
@@ -301,7 +315,7 @@ static inline long double shrink_tanhshrink_l(long double x)
     return copysignl(shrink__tsl_core(fabsl(x), &t), x);
 }
 
-static inline long double shrink_tanhsq_l(long double x)
+SHRINK_TS_INLINE long double shrink_tanhsq_l(long double x)
 {
     long double a, y, t, th;
     if (isnan(x))
