@@ -61,10 +61,11 @@ def _check_slowly(func, lambd, operands, dtype):
     if values.dtype.kind not in "iuf":
         raise _type_error(func, f"an array of dtype {values.dtype}" if values.ndim
                           else repr(lambd))
-    with np.errstate(invalid="ignore"):
-        bad = ~((values >= 0) & np.isfinite(values))
-    if bad.any():
-        raise _first_bad(func, values, bad)
+    # min and max reduce without temporaries (SPEC: no extra memory with out=);
+    # NaN propagates through both. Only a failure pays for locating the value.
+    if values.size and not (values.min() >= 0 and np.isfinite(values.max())):
+        with np.errstate(invalid="ignore"):
+            raise _first_bad(func, values, ~((values >= 0) & np.isfinite(values)))
     if operands is not None and values.size and values.max() > ALWAYS_FINITE:
         _check_finite_in_result_dtype(func, lambd, values, operands, dtype)
 
