@@ -2,14 +2,16 @@
  * tanhshrink.h -- scalar kernels for tanhshrink(x) = x - tanh(x) and its
  * gradient tanh(x)^2.  C99, header only, all functions `static inline`.
  *
- * Written to be inlined into plain loops `y[i] = f(x[i])` and auto-vectorized
- * by gcc (-O3; see docs/tanhshrink-method.md for flags and measured accuracy).
+ * Written to be inlined (always_inline) into plain loops `y[i] = f(x[i])` and
+ * auto-vectorized by gcc.  Required flags: -O3 -fno-tree-sink -fno-tree-pre
+ * (keep the default -ftrapping-math); see docs/tanhshrink-method.md.
  * Rules the code follows so that vectorized loops raise no spurious FP flags
  * (NumPy checks them): every branch is computed for every input and the result
- * is selected; arguments are clamped before use so that discarded lanes never
- * overflow or go invalid; NaN is masked with a quiet `x == x` before any
- * ordered compare.  Odd symmetry is exact: the kernels work on |x| and copy the
- * sign of x at the end.
+ * is selected; arguments are clamped (integer min/compare on the bit patterns,
+ * never an ordered FP compare on a possible NaN) so that discarded lanes never
+ * overflow or go invalid; NaN propagates arithmetically or is selected back
+ * with a quiet `x == x`.  Odd symmetry is exact: the kernels work on |x| and
+ * copy the sign of x at the end.
  *
  * Accuracy (vs mpmath): float32 <= 1 ulp, float64 <= 2 ulp, long double <= 8 ulp.
  */
@@ -188,6 +190,7 @@ SHRINK_TS_INLINE double shrink_tanhshrink_d(double x)
 SHRINK_TS_INLINE double shrink_tanhsq_d(double x)
 {
     SHRINK__TSD_BODY
+    (void)a;
     /* a < 1: tanh = a (1 - w), w = wh + wl */
     const double vh = 1.0 - wh;
     const double vl = ((1.0 - vh) - wh) - wl;
@@ -258,7 +261,8 @@ SHRINK_TS_INLINE float shrink_tanhshrink_f(float xf)
 SHRINK_TS_INLINE float shrink_tanhsq_f(float xf)
 {
     SHRINK__TSF_BODY
-    const double Tp = ap - yp;            /* tanh|x|, |x| < 2 */
+    const double Tp = ap - yp;
+    (void)af;            /* tanh|x|, |x| < 2 */
     const float sp = (float)(Tp * Tp);
     const float se = 1.0f - t * (2.0f - t); /* tanh^2 = 1 - t(2 - t) */
     const float sq = small ? sp : se;
