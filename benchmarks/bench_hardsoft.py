@@ -1,0 +1,62 @@
+"""hard/soft family: the raw ufuncs against their SPEC section 6 references.
+
+References (same inputs, same ``out=`` layout): ``np.negative(x, out=y)`` for
+hardshrink, softshrink and their gradients, ``np.add(g, x, out=y)`` for the
+backwards. Compare e.g. ``Forward.time_ufunc`` with ``Reference.time_negative``.
+"""
+import numpy as np
+
+from .common import (
+    COMPLEX, HARDSOFT_BACKWARD, HARDSOFT_FORWARD, HARDSOFT_GRAD, LAMBDAS, LAYOUTS,
+    REAL, SIZES, check_size, make_array, make_case, make_out,
+)
+
+
+class _Base:
+    timeout = 120
+    # asv picks ``number``; at 10**7 one call is ~5-10 ms, so this caps a row
+    # at about 10 s; ``--quick`` runs one sample
+    repeat = (3, 20, 10.0)
+    param_names = ["func", "dtype", "N", "layout", "lambd"]
+
+    def setup(self, func, dtype, n, layout, lambd):
+        check_size(n, dtype, layout)
+        self.ufunc, self.args, self.out = make_case(func, dtype, n, layout, lambd)
+
+    def time_ufunc(self, func, dtype, n, layout, lambd):
+        self.ufunc(*self.args, out=self.out)
+
+
+class Forward(_Base):
+    """hardshrink(x, lambd) / softshrink(x, lambd), real and complex."""
+    params = [HARDSOFT_FORWARD, REAL + COMPLEX, SIZES, LAYOUTS, LAMBDAS]
+
+
+class Grad(_Base):
+    """hardshrink_grad(x, lambd) / softshrink_grad(x, lambd)."""
+    params = [HARDSOFT_GRAD, REAL, SIZES, LAYOUTS, LAMBDAS]
+
+
+class Backward(_Base):
+    """hardshrink_backward(g, x, lambd) / softshrink_backward(g, x, lambd)."""
+    params = [HARDSOFT_BACKWARD, REAL, SIZES, LAYOUTS, LAMBDAS]
+
+
+class Reference:
+    """The SPEC section 6 references on the same inputs and layouts."""
+    timeout = 120
+    repeat = (3, 20, 10.0)
+    params = [REAL + COMPLEX, SIZES, LAYOUTS]
+    param_names = ["dtype", "N", "layout"]
+
+    def setup(self, dtype, n, layout):
+        check_size(n, dtype, layout)
+        self.x = make_array(dtype, n, layout)
+        self.g = make_array(dtype, n, layout, seed_offset=1, scale=1.0)
+        self.out = make_out(dtype, self.x, layout)
+
+    def time_negative(self, dtype, n, layout):
+        np.negative(self.x, out=self.out)
+
+    def time_add(self, dtype, n, layout):
+        np.add(self.g, self.x, out=self.out)

@@ -1,0 +1,100 @@
+"""Cost of the Python layer (``shrink.<name>``) over the raw ufunc.
+
+SPEC section 6: ``shrink.hardshrink(x1, 0.5)`` on a 1-element array within
+1.5 x ``np.add(x1, 0.5)``. ``np.negative(x1)`` is the bare one-operand call.
+"""
+import numpy as np
+
+import shrink
+import shrink.ufuncs as su
+
+from .common import ALL_UFUNCS, LAMBD, TAKES_GRAD, TAKES_LAMBD, make_array
+
+
+def _args(name, x, g):
+    args = (g, x) if name in TAKES_GRAD else (x,)
+    return args + (LAMBD,) if name in TAKES_LAMBD else args
+
+
+class OneElement:
+    """Every public function, raw ufunc and reference on a 1-element array."""
+    params = [ALL_UFUNCS]
+    param_names = ["func"]
+
+    def setup(self, name):
+        self.x1 = np.array([0.75])
+        self.g1 = np.array([1.25])
+        self.y1 = np.empty(1)
+        self.args = _args(name, self.x1, self.g1)
+        self.function = getattr(shrink, name)
+        self.ufunc = getattr(su, name)
+
+    def time_python_layer(self, name):
+        self.function(*self.args)
+
+    def time_python_layer_out(self, name):
+        self.function(*self.args, out=self.y1)
+
+    def time_ufunc(self, name):
+        self.ufunc(*self.args)
+
+
+class OneElementReference:
+    def setup(self):
+        self.x1 = np.array([0.75])
+
+    def time_np_add_scalar(self):
+        np.add(self.x1, 0.5)
+
+    def time_np_negative(self):
+        np.negative(self.x1)
+
+    def time_hardshrink(self):
+        # the SPEC row itself, kept beside its reference
+        shrink.hardshrink(self.x1, 0.5)
+
+    def time_hardshrink_default_lambd(self):
+        shrink.hardshrink(self.x1)
+
+
+class Modules:
+    """The layer objects: shrink.Hardshrink / Softshrink / Tanhshrink."""
+    params = [["Hardshrink", "Softshrink", "Tanhshrink"], [1, 10**5]]
+    param_names = ["module", "N"]
+
+    def setup(self, module, n):
+        cls = getattr(shrink, module)
+        self.m = cls() if module == "Tanhshrink" else cls(LAMBD)
+        self.x = make_array("float64", n, "contiguous")
+        self.g = make_array("float64", n, "contiguous", seed_offset=1)
+
+    def time_forward(self, module, n):
+        self.m(self.x)
+
+    def time_grad(self, module, n):
+        self.m.grad(self.x)
+
+    def time_backward(self, module, n):
+        self.m.backward(self.g, self.x)
+
+
+class ArrayLambd:
+    """Per-element lambd: the Python layer validates every element."""
+    timeout = 120
+    params = [["hardshrink", "softshrink_backward"], ["float32", "float64"], [10**3, 10**5]]
+    param_names = ["func", "dtype", "N"]
+
+    def setup(self, name, dtype, n):
+        x = make_array(dtype, n, "contiguous")
+        g = make_array(dtype, n, "contiguous", seed_offset=1)
+        self.lam = np.random.default_rng(1).uniform(0.25, 0.75, n).astype(dtype)
+        self.arrays = (g, x) if name in TAKES_GRAD else (x,)
+        self.out = np.empty(n, dtype)
+        self.function = getattr(shrink, name)
+        self.ufunc = getattr(su, name)
+
+    def time_python_layer(self, name, dtype, n):
+        self.function(*self.arrays, self.lam, out=self.out)
+
+    def time_ufunc(self, name, dtype, n):
+        self.ufunc(*self.arrays, self.lam, out=self.out)

@@ -1,0 +1,120 @@
+"""Shared inputs and parameter lists for the shrink benchmarks.
+
+Every benchmark builds its inputs in ``setup`` through :func:`make_case`, from a
+seeded generator, so all modules time the same data. The conventions follow
+numpy's ``benchmarks/benchmarks/bench_ufunc*.py``: classes parametrized over
+function x dtype x size x layout (x lambda), one call per ``time_*`` method,
+results written with ``out=``.
+
+Skipped combinations raise ``NotImplementedError`` in ``setup`` (asv's skip).
+"""
+import numpy as np
+
+import shrink.ufuncs as su
+
+SEED = 20261123
+LAMBD = 0.5
+
+# ufunc names by family and kind (the SPEC section 1 table)
+HARDSOFT_FORWARD = ["hardshrink", "softshrink"]
+HARDSOFT_GRAD = ["hardshrink_grad", "softshrink_grad"]
+HARDSOFT_BACKWARD = ["hardshrink_backward", "softshrink_backward"]
+TANH_FORWARD = ["tanhshrink"]
+TANH_GRAD = ["tanhshrink_grad"]
+TANH_BACKWARD = ["tanhshrink_backward"]
+ALL_UFUNCS = (HARDSOFT_FORWARD + HARDSOFT_GRAD + HARDSOFT_BACKWARD
+              + TANH_FORWARD + TANH_GRAD + TANH_BACKWARD)
+TAKES_LAMBD = set(HARDSOFT_FORWARD + HARDSOFT_GRAD + HARDSOFT_BACKWARD)
+TAKES_GRAD = set(HARDSOFT_BACKWARD + TANH_BACKWARD)
+
+REAL = ["float16", "float32", "float64"]
+COMPLEX = ["complex64", "complex128"]
+SIZES = [10**3, 10**5, 10**7]
+LAYOUTS = ["contiguous", "strided", "transposed"]
+LAMBDAS = ["scalar", "array"]
+
+BIG = 10**7
+BIG_DTYPES = ("float32", "float64")
+
+
+def skip_unless(cond, why="combination not benchmarked"):
+    if not cond:
+        raise NotImplementedError(why)
+
+
+def check_size(n, dtype, layout):
+    """10**7 only for contiguous float32/float64 (keeps ``--quick`` short)."""
+    if n >= BIG:
+        skip_unless(layout == "contiguous" and dtype in BIG_DTYPES,
+                    "10**7 only for contiguous float32/float64")
+
+
+def _random(rng, dtype, shape, scale=1.5):
+    """Normal(0, scale) samples of ``dtype``, without temporaries of another
+    dtype for float32/float64 (so that peakmem measures the call, not setup)."""
+    dt = np.dtype(dtype)
+    if dt.kind == "c":
+        a = np.empty(shape, dt)
+        a.real = _random(rng, a.real.dtype, shape, scale)
+        a.imag = _random(rng, a.real.dtype, shape, scale)
+        return a
+    if dt in (np.float32, np.float64):
+        a = np.empty(shape, dt)
+        rng.standard_normal(dtype=dt, out=a)
+        a *= scale
+        return a
+    return _random(rng, np.float32, shape, scale).astype(dt)
+
+
+def _view(a_full, layout, n):
+    """Return an n-element view of ``a_full`` (2n elements) in ``layout``."""
+    if layout == "contiguous":
+        return a_full[:n]
+    if layout == "strided":
+        return a_full[: 2 * n : 2]
+    if layout == "transposed":
+        # a transposed 2-D view (Fortran-ordered); the output stays C-ordered,
+        # so the inner loop really sees a non-unit stride on one operand
+        rows = 1 << (int(np.log2(n)) // 2)
+        cols = n // rows
+        return a_full[: rows * cols].reshape(rows, cols).T
+    raise ValueError(layout)
+
+
+def make_array(dtype, n, layout, seed_offset=0, scale=1.5):
+    rng = np.random.default_rng(SEED + seed_offset)
+    full = _random(rng, dtype, 2 * n if layout == "strided" else n, scale)
+    return _view(full, layout, n)
+
+
+def make_out(dtype, like, layout):
+    if layout == "strided":
+        return np.empty(2 * like.shape[0], dtype=dtype)[::2]
+    return np.empty(like.shape, dtype=dtype)  # C order (also for "transposed")
+
+
+def make_lambd(dtype, like, kind):
+    """A Python float, or a per-element real array broadcasting like ``like``."""
+    if kind == "scalar":
+        return LAMBD
+    rng = np.random.default_rng(SEED + 7)
+    real = np.empty(0, dtype=dtype).real.dtype
+    lam = rng.uniform(0.25, 0.75, size=like.shape).astype(real)
+    return lam
+
+
+def make_case(name, dtype, n, layout, lambd="scalar"):
+    """Inputs, ``out`` and the ufunc for one benchmark row.
+
+    Returns ``(ufunc, args, out)`` where ``ufunc(*args, out=out)`` is the call.
+    """
+    x = make_array(dtype, n, layout)
+    args = [x]
+    if name in TAKES_GRAD:
+        g = make_array(dtype, n, layout, seed_offset=1, scale=1.0)
+        args = [g, x]
+    if name in TAKES_LAMBD:
+        args.append(make_lambd(dtype, x, lambd))
+    out = make_out(dtype, x, layout)
+    return getattr(su, name), tuple(args), out
+

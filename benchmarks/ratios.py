@@ -1,0 +1,384 @@
+"""Print the SPEC section 6 speed and memory table, measured in one process.
+
+Usage::
+
+    python benchmarks/ratios.py [--quick] [--check] [--only NAME]
+
+Every speed row times shrink's raw ufunc and its reference on the same inputs
+(same view, same ``out=``), interleaved (reference and candidate alternate,
+the order flipping every repeat), single thread, and reports the minimum over
+the repeats in ns per element. References (SPEC section 6): ``np.negative(x,
+out=y)`` for hard/soft forward and gradients, ``np.add(g, x, out=y)`` for their
+backwards, ``np.tanh(x, out=y)`` for the three tanhshrink functions. lambd is
+the Python float 0.5.
+
+Cases: N = 10**7 contiguous; N = 1000 contiguous; a step-2 strided view
+(10**6 elements of a 2*10**6 array, ``out=`` strided the same way); a
+transposed 2-D view (``a.T`` of a C-ordered 1000 x 1000 array, ``out=`` a new
+C-ordered array). "N=1000 layer" rows time ``shrink.<name>`` (the Python layer)
+instead of the ufunc; they are for information.
+
+Memory rows use tracemalloc (NumPy reports its data buffers to it): the peak
+of extra traced memory during a call of ``shrink.<name>``, at N minus at N = 1
+(the Python layer's own ~1 KB of objects does not grow with N): with ``out=``
+below 1 KB; without ``out=`` the result's nbytes plus less than 1 KB. Also
+with an array lambd (the layer checks every element: any temporary shows).
+
+The exit status is 0 (this is a report) unless ``--check`` is given; then it
+is 1 when any row FAILs.
+"""
+import os
+
+if __name__ == "__main__":
+    # single thread, before NumPy / shrink / torch start their thread pools
+    # (not when asv imports this module while discovering benchmarks)
+    for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[_var] = "1"
+
+import argparse  # noqa: E402
+import gc  # noqa: E402
+import platform  # noqa: E402
+import sys  # noqa: E402
+import timeit  # noqa: E402
+import tracemalloc  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+try:
+    import shrink  # noqa: E402
+except ImportError:  # an in-place build in this checkout
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    import shrink  # noqa: E402
+import shrink.ufuncs as su  # noqa: E402
+
+LAMBD = 0.5
+SEED = 20261123
+
+HARDSOFT = ["hardshrink", "softshrink", "hardshrink_grad", "softshrink_grad",
+            "hardshrink_backward", "softshrink_backward"]
+TANH = ["tanhshrink", "tanhshrink_grad", "tanhshrink_backward"]
+FUNCS = HARDSOFT + TANH
+BACKWARDS = {"hardshrink_backward", "softshrink_backward", "tanhshrink_backward"}
+TAKES_LAMBD = set(HARDSOFT)
+CASES = ["N=1e7 contig", "N=1000", "N=1000 layer", "strided x2", "transposed"]
+
+
+def cpu_name():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def limit_threads():
+    """One thread for OpenMP / BLAS pools that are already up (threadpoolctl)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return None
+    return threadpool_limits(limits=1)
+
+
+def family(name):
+    return "tanhshrink" if name in TANH else "hard/soft"
+
+
+def reference(name):
+    if name in TANH:
+        return "np.tanh(x, out=y)"
+    if name in BACKWARDS:
+        return "np.add(g, x, out=y)"
+    return "np.negative(x, out=y)"
+
+
+def target(name, dtype, case):
+    if case == "N=1000 layer":
+        return None  # information only
+    if name in TANH:
+        return 3.0 if dtype == "float32" else 2.0
+    if case == "N=1e7 contig":
+        return 1.15
+    if case == "N=1000":
+        return 2.0
+    return 1.5  # strided, transposed
+
+
+def operands(dtype, case, rng):
+    """(x, g, y): inputs and ``out=`` for one case; all with the same layout."""
+    def draw(n, scale):
+        return (rng.standard_normal(n) * scale).astype(dtype)
+
+    if case == "N=1e7 contig":
+        n = 10**7
+        return draw(n, 1.5), draw(n, 1.0), np.empty(n, dtype)
+    if case.startswith("N=1000"):
+        n = 1000
+        return draw(n, 1.5), draw(n, 1.0), np.empty(n, dtype)
+    if case == "strided x2":
+        n = 10**6
+        return (draw(2 * n, 1.5)[::2], draw(2 * n, 1.0)[::2],
+                np.empty(2 * n, dtype)[::2])
+    if case == "transposed":
+        x = draw(10**6, 1.5).reshape(1000, 1000).T
+        g = draw(10**6, 1.0).reshape(1000, 1000).T
+        return x, g, np.empty((1000, 1000), dtype)
+    raise ValueError(case)
+
+
+def statements(name, case):
+    """The candidate and reference statements, as timeit source."""
+    args = "g, x" if name in BACKWARDS else "x"
+    if name in TAKES_LAMBD:
+        args += ", lam"
+    fn = "layer" if case == "N=1000 layer" else "ufunc"
+    cand = f"{fn}({args}, out=y)"
+    if name in TANH:
+        ref = "np.tanh(x, out=y)"
+    elif name in BACKWARDS:
+        ref = "np.add(g, x, out=y)"
+    else:
+        ref = "np.negative(x, out=y)"
+    return cand, ref
+
+
+def calibrate(timer, min_time):
+    number = 1
+    while True:
+        t = timer.timeit(number)
+        if t >= min_time or number >= 10**6:
+            return number
+        number = max(number * 2, int(number * min_time / max(t, 1e-9)) + 1)
+
+
+def interleaved(stmt_a, stmt_b, ns, repeat, min_time):
+    """Min seconds per call of stmt_a and stmt_b, timed alternately."""
+    ta = timeit.Timer(stmt_a, globals=ns)
+    tb = timeit.Timer(stmt_b, globals=ns)
+    ta.timeit(1)  # warm up: first touch of out= pages, caches, dispatch
+    tb.timeit(1)
+    number = max(calibrate(ta, min_time), calibrate(tb, min_time))
+    best_a = best_b = float("inf")
+    for i in range(repeat):
+        first, second = (ta, tb) if i % 2 == 0 else (tb, ta)
+        t1 = first.timeit(number)
+        t2 = second.timeit(number)
+        if i % 2 == 0:
+            best_a, best_b = min(best_a, t1), min(best_b, t2)
+        else:
+            best_b, best_a = min(best_b, t1), min(best_a, t2)
+    return best_a / number, best_b / number
+
+
+def speed_rows(opts):
+    rows = []
+    rng = np.random.default_rng(SEED)
+    for dtype in ("float32", "float64"):
+        for case in CASES:
+            x, g, y = operands(dtype, case, rng)
+            n = x.size
+            big = case == "N=1e7 contig"
+            repeat = (3 if big else 7) if opts.quick else (15 if big else 41)
+            min_time = 0.002 if big else (0.001 if opts.quick else 0.003)
+            for name in FUNCS:
+                if opts.only and opts.only not in name:
+                    continue
+                ns = {"np": np, "x": x, "g": g, "y": y, "lam": LAMBD,
+                      "ufunc": getattr(su, name), "layer": getattr(shrink, name)}
+                cand, ref = statements(name, case)
+                t_c, t_r = interleaved(cand, ref, ns, repeat, min_time)
+                rows.append(dict(family=family(name), func=name, dtype=dtype, case=case,
+                                 shrink=t_c / n * 1e9, ref=t_r / n * 1e9,
+                                 ref_name=reference(name),
+                                 target=target(name, dtype, case)))
+            del x, g, y
+            gc.collect()
+    return rows
+
+
+def python_layer_row(opts):
+    x1 = np.array([0.75])
+    ns = {"np": np, "x1": x1, "hardshrink": shrink.hardshrink}
+    repeat = 9 if opts.quick else 41
+    t_c, t_r = interleaved("hardshrink(x1, 0.5)", "np.add(x1, 0.5)", ns, repeat, 0.003)
+    return dict(family="python layer", func="shrink.hardshrink(x1, 0.5)", dtype="float64",
+                case="1 element", shrink=t_c * 1e9, ref=t_r * 1e9,
+                ref_name="np.add(x1, 0.5)", target=1.5)
+
+
+def torch_rows(opts):
+    """PyTorch, one thread, against the same references (for scale)."""
+    try:
+        import torch
+    except Exception:
+        return None
+    torch.set_num_threads(1)
+    F = torch.nn.functional
+    aten = torch.ops.aten
+    rows = []
+    rng = np.random.default_rng(SEED)
+    calls = {
+        "hardshrink": "F.hardshrink(tx, 0.5)",
+        "softshrink": "F.softshrink(tx, 0.5)",
+        "tanhshrink": "F.tanhshrink(tx)",
+        "hardshrink_backward": "aten.hardshrink_backward(tg, tx, 0.5)",
+        "softshrink_backward": "aten.softshrink_backward(tg, tx, 0.5)",
+        "tanhshrink_backward": "tg * torch.tanh(tx) ** 2",
+    }
+    for dtype in ("float32", "float64"):
+        x, g, y = operands(dtype, "N=1e7 contig", rng)
+        ns = {"np": np, "torch": torch, "F": F, "aten": aten, "x": x, "g": g, "y": y,
+              "tx": torch.from_numpy(x), "tg": torch.from_numpy(g)}
+        for name, stmt in calls.items():
+            _, ref = statements(name, "N=1e7 contig")
+            try:
+                t_c, t_r = interleaved(stmt, ref, ns, 3 if opts.quick else 9, 0.002)
+            except Exception as exc:  # an op this torch lacks
+                print(f"  torch {name}: {exc}")
+                continue
+            rows.append(dict(family="torch 1 thread", func=name, dtype=dtype,
+                             case="N=1e7 (allocates)", shrink=t_c / x.size * 1e9,
+                             ref=t_r / x.size * 1e9, ref_name=reference(name), target=None))
+    return rows
+
+
+def traced_extra(call, tries=3):
+    """Least peak of extra traced memory over a few calls (bytes)."""
+    best = None
+    for _ in range(tries):
+        gc.collect()
+        tracemalloc.start()
+        try:
+            before = tracemalloc.get_traced_memory()[0]
+            result = call()
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        del result
+        best = peak - before if best is None else min(best, peak - before)
+    return best
+
+
+def memory_rows(opts):
+    """Extra traced memory of shrink.<name> per call, with and without out=.
+
+    The Python layer's own objects (frames, keyword dicts: about 1 KB) do not
+    depend on N; arrays and NumPy's iteration buffers do. So each call is
+    measured at N and at N = 1, and the difference is what the call allocates
+    in proportion to N: with ``out=`` it must be < 1 KB, without ``out=`` the
+    result's nbytes (+ < 1 KB).
+    """
+    n = 10**5 if opts.quick else 10**6
+    rng = np.random.default_rng(SEED)
+    rows = []
+    for name in FUNCS:
+        if opts.only and opts.only not in name:
+            continue
+        f = getattr(shrink, name)
+        worst = {}
+        for dtype in ("float16", "float32", "float64"):
+            measured = {}
+            for size in (1, n):
+                x = (rng.standard_normal(size) * 1.5).astype(dtype)
+                g = rng.standard_normal(size).astype(dtype)
+                y = np.empty(size, dtype)
+                args = (g, x) if name in BACKWARDS else (x,)
+                lam_arr = rng.uniform(0.25, 0.75, size).astype(dtype)
+                checks = {
+                    "with out=": lambda: f(*args, out=y),
+                    "without out=": lambda: f(*args),
+                }
+                if name in TAKES_LAMBD:
+                    checks["with out=, array lambd"] = lambda: f(*args, lam_arr, out=y)
+                for what, call in checks.items():
+                    call()  # warm up (first-call caches)
+                    measured[what, size] = (traced_extra(call), y.nbytes)
+            for what in checks:
+                extra_n, nbytes_n = measured[what, n]
+                extra_1, nbytes_1 = measured[what, 1]
+                grows = extra_n - extra_1
+                expected = 0 if "with out=" in what else nbytes_n - nbytes_1
+                # small arrays' allocations are rounded up: allow a few bytes under
+                ok = expected - 64 <= grows < expected + 1024
+                w = worst.setdefault(what, [None, True, []])
+                w[0] = grows - expected if w[0] is None else max(w[0], grows - expected)
+                w[1] = w[1] and ok
+                if not ok:
+                    w[2].append(f"{dtype}: {grows} B")
+        for what, (extra, ok, bad) in worst.items():
+            rows.append(dict(func=name, what=what, extra=extra, ok=ok, bad=bad))
+    return rows, n
+
+
+def fmt_ratio_rows(rows):
+    head = (f"{'family':<15}{'function':<28}{'dtype':<9}{'case':<19}"
+            f"{'shrink ns/el':>13}{'ref ns/el':>11}{'ratio':>8}{'target':>8}  status  reference")
+    out = [head, "-" * len(head)]
+    for r in rows:
+        ratio = r["shrink"] / r["ref"] if r["ref"] > 0 else float("inf")
+        r["ratio"] = ratio
+        if r["target"] is None:
+            status, tgt = "info", "-"
+        else:
+            status = "PASS" if ratio <= r["target"] else "FAIL"
+            tgt = f"{r['target']:.2f}"
+        r["status"] = status
+        out.append(f"{r['family']:<15}{r['func']:<28}{r['dtype']:<9}{r['case']:<19}"
+                   f"{r['shrink']:>13.4g}{r['ref']:>11.4g}{ratio:>8.2f}{tgt:>8}  {status:<6}  "
+                   f"{r['ref_name']}")
+    return out
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--quick", action="store_true", help="fewer repeats, smaller memory check")
+    p.add_argument("--check", action="store_true", help="exit 1 if any row FAILs")
+    p.add_argument("--only", default="", help="only functions whose name contains this")
+    opts = p.parse_args(argv)
+
+    limiter = limit_threads()  # noqa: F841 (keeps the limit for the whole run)
+    print(f"CPU: {cpu_name()} ({os.cpu_count()} logical CPUs)")
+    print(f"Python {platform.python_version()}, NumPy {np.__version__}, "
+          f"shrink {getattr(shrink, '__version__', '?')}, "
+          f"shrink.CPU_DISPATCH={getattr(shrink, 'CPU_DISPATCH', '?')}, "
+          f"OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS')}")
+    print("min of interleaved repeats, one process, single thread; lambd = 0.5 (Python float)")
+    print()
+
+    rows = speed_rows(opts)
+    if not opts.only or opts.only in "hardshrink":
+        rows.append(python_layer_row(opts))
+    lines = fmt_ratio_rows(rows)
+    print("\n".join(lines))
+    failed = [r for r in rows if r["status"] == "FAIL"]
+
+    trows = torch_rows(opts)
+    print()
+    if trows is None:
+        print("torch: not importable (skipped)")
+    else:
+        print("PyTorch, torch.set_num_threads(1), for scale (no out=; torch allocates):")
+        print("\n".join(fmt_ratio_rows(trows)))
+
+    mrows, n = memory_rows(opts)
+    print()
+    print(f"Extra memory per call of shrink.<name> (tracemalloc, N = {n}, float16/32/64; "
+          "growth from N = 1 to N; with out=: < 1 KB; without: result nbytes + < 1 KB):")
+    for m in mrows:
+        status = "PASS" if m["ok"] else "FAIL"
+        detail = f"  ({'; '.join(m['bad'])})" if m["bad"] else ""
+        print(f"  {m['func']:<22}{m['what']:<24}excess {m['extra']:>9} B  {status}{detail}")
+        if not m["ok"]:
+            failed.append(m)
+
+    print()
+    n_rows = sum(r["status"] != "info" for r in rows) + len(mrows)
+    print(f"{len(failed)} of {n_rows} checked rows FAIL")
+    return 1 if (opts.check and failed) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
