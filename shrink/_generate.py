@@ -114,10 +114,41 @@ def real_loop(u, t):
             "    else:",
             *body(8, False, False),
         ]
+    elif u.compute_bound:
+        declarations, blocked = blocked_body(u, t, kernel)
+        far = " or ".join(f"not -64 <= s{k} <= 64" for k in range(n_in + 1))
+        lines += [*declarations, f"    if {all_steps}:", *body(8, False, True),
+                  f"    elif {far}:", *blocked,
+                  "    else:", *body(8, False, False)]
     else:
         lines += [f"    if {all_steps}:", *body(8, False, True),
                   "    else:", *body(8, False, False)]
     return "\n".join(lines) + "\n"
+
+
+def blocked_body(u, t, kernel):
+    """Operands of a compute-bound kernel that are more than a cache line apart
+    (a transposed view, a column) go through small contiguous blocks on the
+    stack, so that the vectorized loop does the arithmetic and only the copies
+    are strided; gathers beat the copies at small strides. Same kernel, so the
+    same bits."""
+    n_in, ctype = u.nin, COMPUTE[t]
+    result = "double" if (t == "e" and u.half_kernel) else ctype
+    declarations = [f"    cdef {ctype} in{k}[BLOCK]" for k in range(n_in)]
+    declarations += [f"    cdef {result} res[BLOCK]", "    cdef npy_intp start, m"]
+    lines = ["        start = 0",
+              "        while start < n:",
+              "            m = min(<npy_intp>BLOCK, n - start)",
+              "            for i in range(m):"]
+    lines += [f"                in{k}[i] = {load(t, f'a{k} + (start + i) * s{k}')}"
+              for k in range(n_in)]
+    args = ", ".join(f"in{k}[i]" for k in range(n_in))
+    lines += ["            for i in range(m):",
+              f"                res[i] = {kernel}({args})",
+              "            for i in range(m):",
+              f"                {store(t, u, f'a{n_in} + (start + i) * s{n_in}', 'res[i]')}",
+              "            start += BLOCK"]
+    return declarations, lines
 
 
 def complex_loop(u, t):
@@ -156,7 +187,7 @@ def loop_table(loops):
 def render(complex_loops):
     parts, loops = [HEADER], []
     if not complex_loops:
-        parts.append('include "_threads.pxi"\n')
+        parts.append('include "_threads.pxi"\n\ncdef enum:\n    BLOCK = 256  # elements of a stack block\n')
     for u in UFUNCS:
         types = ("F", "D", "G") if complex_loops else ("e", "f", "d", "g")
         if complex_loops and not u.has_complex:

@@ -20,6 +20,9 @@ class Ufunc(NamedTuple):
     name: str
     operands: tuple  # input names, in call order
     has_complex: bool  # complex loops (the forward functions only)
+    # the kernel, not memory, limits the speed: strided data is worth copying
+    # through contiguous blocks where the kernel runs vectorized
+    compute_bound: bool = False
     # float16 loops whose float32 kernel would round twice compute in float64:
     # the kernel named here returns the exact double, rounded once to half.
     half_kernel: str = ""
@@ -41,13 +44,13 @@ class Ufunc(NamedTuple):
 UFUNCS = (
     Ufunc("hardshrink", ("x", "lambd"), True),
     Ufunc("softshrink", ("x", "lambd"), True),
-    Ufunc("tanhshrink", ("x",), True),
+    Ufunc("tanhshrink", ("x",), True, compute_bound=True),
     Ufunc("hardshrink_grad", ("x", "lambd"), False),
     Ufunc("softshrink_grad", ("x", "lambd"), False),
-    Ufunc("tanhshrink_grad", ("x",), False),
+    Ufunc("tanhshrink_grad", ("x",), False, compute_bound=True),
     Ufunc("hardshrink_backward", ("grad_output", "x", "lambd"), False),
     Ufunc("softshrink_backward", ("grad_output", "x", "lambd"), False),
-    Ufunc("tanhshrink_backward", ("grad_output", "x"), False,
+    Ufunc("tanhshrink_backward", ("grad_output", "x"), False, compute_bound=True,
           half_kernel="tanhshrink_backward_exact_f"),
 )
 
