@@ -36,7 +36,7 @@ cdef inline real tanhshrink_grad(real x) noexcept nogil:
 
 cdef inline double tanhshrink_backward_exact_f(float g, float x) noexcept nogil:
     """g * tanhshrink_grad(x), exact in double (24 + 24 bits < 53): the float16
-    and float32 loops round it once."""
+    loops round it once (a float product would round twice on the way)."""
     return <double>g * <double>shrink_tanhsq_f(x)
 
 
@@ -48,7 +48,4 @@ cdef inline real positive_zero(real v) noexcept nogil:
 
 cdef inline real tanhshrink_backward(real g, real x) noexcept nogil:
     """g * tanhshrink_grad(x), rounded once."""
-    if real is float:
-        return positive_zero(<float>tanhshrink_backward_exact_f(g, x))
-    else:
-        return positive_zero(g * tanhshrink_grad(x))
+    return positive_zero(g * tanhshrink_grad(x))
