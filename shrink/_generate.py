@@ -118,9 +118,10 @@ def real_loop(u, t):
         declarations, blocked = blocked_body(u, t, kernel, contiguous=False)
         _, blocked_contiguous = blocked_body(u, t, kernel, contiguous=True)
         far = " or ".join(f"not -64 <= s{k} <= 64" for k in range(n_in + 1))
-        lines += [*declarations,
-                  f"    if {all_steps} and n >= 8 * BLOCK:", *blocked_contiguous,
-                  f"    elif {all_steps}:", *body(8, False, True),
+        # Only float16/float32 gain: float64 keeps up with memory unblocked.
+        contiguous = ([f"    if {all_steps} and n >= 8 * BLOCK:", *blocked_contiguous,
+                       f"    elif {all_steps}:"] if t in "ef" else [f"    if {all_steps}:"])
+        lines += [*declarations, *contiguous, *body(8, False, True),
                   f"    elif {far}:", *blocked,
                   "    else:", *body(8, False, False)]
     else:
@@ -132,9 +133,10 @@ def real_loop(u, t):
 def blocked_body(u, t, kernel, contiguous):
     """A compute-bound kernel reads its inputs through small blocks on the stack.
 
-    Large contiguous inputs: the plain copy loop keeps many cache misses in
-    flight, where the long kernel loop waited on each (tanhshrink_grad, float32,
-    N = 10^7: 4x np.tanh before, 2.2x after). Operands more than a cache line
+    Large contiguous float16/float32 inputs: the plain copy loop keeps many
+    cache misses in flight, where the long kernel loop waited on each
+    (tanhshrink_grad, float32, N = 10^7: 4x np.tanh before, 2.2x after; float64
+    is slower blocked). Operands more than a cache line
     apart (a transposed view, a column): the vectorized loop does the arithmetic
     and only the copies are strided; gathers beat the copies at small strides.
     Same kernel, so the same bits."""
