@@ -48,6 +48,22 @@ cdef inline npy_half half_positive_zero(npy_half h) noexcept nogil:
 '''
 
 
+REAL_LOOP_PREAMBLE = '''\
+from shrink._kernels cimport (
+    usable_lambd, hardshrink, softshrink, hardshrink_grad, softshrink_grad,
+    hardshrink_backward, softshrink_backward,
+)
+from shrink._tanh_kernels cimport (
+    tanhshrink, tanhshrink_grad, tanhshrink_backward, tanhshrink_backward_exact_f,
+)
+
+include "_threads.pxi"
+
+cdef enum:
+    BLOCK = 1024  # elements of a stack block
+'''
+
+
 def load(t, ptr):
     value = f"(<{STORAGE[t]}*>({ptr}))[0]"
     return f"npy_half_to_float({value})" if t == "e" else value
@@ -200,7 +216,7 @@ def loop_table(loops):
 def render(complex_loops):
     parts, loops = [HEADER], []
     if not complex_loops:
-        parts.append('include "_threads.pxi"\n\ncdef enum:\n    BLOCK = 1024  # elements of a stack block\n')
+        parts.append(REAL_LOOP_PREAMBLE)
     for u in UFUNCS:
         types = ("F", "D", "G") if complex_loops else ("e", "f", "d", "g")
         if complex_loops and not u.has_complex:

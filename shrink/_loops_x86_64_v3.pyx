@@ -1,10 +1,3 @@
 # The real inner loops built for x86-64-v3 (AVX2, FMA); see _loops_baseline.pyx.
-from shrink._kernels cimport (
-    usable_lambd, hardshrink, softshrink, hardshrink_grad, softshrink_grad,
-    hardshrink_backward, softshrink_backward,
-)
-from shrink._tanh_kernels cimport (
-    tanhshrink, tanhshrink_grad, tanhshrink_backward, tanhshrink_backward_exact_f,
-)
 
 include "_real_loops.pxi"
