@@ -34,8 +34,7 @@ cdef inline real usable_lambd(real lambd) noexcept nogil:
 
 
 cdef inline real clamp_to_band(real x, real lc) noexcept nogil:
-    """x clamped to [-lc, lc] (NaN becomes 0). x == clamp_to_band(x, lc) is the
-    band test: quiet, and False for NaN."""
+    """x clamped to [-lc, lc] (NaN becomes 0)."""
     cdef real c = nan_to(x, 0)
     c = -lc if c < -lc else c
     return lc if c > lc else c
@@ -46,8 +45,13 @@ cdef inline real domain_lambd(real lq) noexcept nogil:
     return lq if lq >= 0 else 0
 
 
+cdef inline bint in_band(real x, real lc) noexcept nogil:
+    """-lc <= x <= lc, quietly False for NaN (masked to inf: lc is finite)."""
+    return fabs_(nan_to(x, INFINITY)) <= lc
+
+
 cdef inline real hardshrink(real x, real lq) noexcept nogil:
-    cdef real y = 0 if x == clamp_to_band(x, domain_lambd(lq)) else x
+    cdef real y = 0 if in_band(x, domain_lambd(lq)) else x
     return y if lq >= 0 else NAN
 
 
@@ -61,7 +65,7 @@ cdef inline real softshrink(real x, real lq) noexcept nogil:
 
 cdef inline real hardshrink_grad(real x, real lq) noexcept nogil:
     cdef real one = 1 if x == x else x
-    cdef real y = 0 if x == clamp_to_band(x, domain_lambd(lq)) else one
+    cdef real y = 0 if in_band(x, domain_lambd(lq)) else one
     return y if lq >= 0 else NAN
 
 
@@ -74,7 +78,7 @@ cdef inline real hardshrink_backward(real g, real x, real lq) noexcept nogil:
     # g + 0 turns a -0.0 gradient into +0.0: every zero a gradient produces is +0.0.
     cdef real g0 = g + 0
     cdef real passed = g0 if x == x else x
-    cdef real y = 0 if x == clamp_to_band(x, domain_lambd(lq)) else passed
+    cdef real y = 0 if in_band(x, domain_lambd(lq)) else passed
     return y if lq >= 0 else NAN
 
 
