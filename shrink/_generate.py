@@ -13,7 +13,8 @@ Each loop applies a scalar kernel (``_kernels.pxd``, ``_tanh_kernels.pxd``,
 ``_complex_tanh.pxd``) element by element. Fast paths cover what NumPy passes most:
 every operand contiguous, and lambd broadcast from a scalar (step 0, checked once
 by ``usable_lambd`` outside the loop); both are plain indexed loops that gcc
-vectorizes. float16 loops compute in float32 and round once. Each include file
+vectorizes. Compute-bound kernels also read through small stack blocks
+(``blocked_body``). float16 loops compute in float32 and round once. Each include file
 ends with ``loop_pointers()``: (name, type char) -> PyCapsule, which ``_ufuncs.pyx``
 registers.
 """
