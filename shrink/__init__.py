@@ -17,8 +17,8 @@ from shrink._layers import Hardshrink, Softshrink, Tanhshrink
 #: "x86-64-v4" (AVX-512), "x86-64-v3" (AVX2, FMA) or "baseline".
 CPU_DISPATCH = ufuncs.CPU_DISPATCH
 
-set_num_threads = ufuncs.REAL_LOOPS.set_num_threads
-get_num_threads = ufuncs.REAL_LOOPS.get_num_threads
+set_num_threads = ufuncs._REAL_LOOPS.set_num_threads
+get_num_threads = ufuncs._REAL_LOOPS.get_num_threads
 
 __version__ = "0.1.0"
 

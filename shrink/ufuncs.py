@@ -10,17 +10,17 @@ checks. Out of the domain (negative or NaN lambd) they return NaN.
 array([-1.,  0.,  2.])
 """
 
-from shrink._ufuncs import CPU_DISPATCH, REAL_LOOPS, UFUNC_OBJECTS
+from shrink._ufuncs import CPU_DISPATCH, REAL_LOOPS as _REAL_LOOPS, UFUNC_OBJECTS as _UFUNCS
 
-hardshrink = UFUNC_OBJECTS["hardshrink"]
-softshrink = UFUNC_OBJECTS["softshrink"]
-tanhshrink = UFUNC_OBJECTS["tanhshrink"]
-hardshrink_grad = UFUNC_OBJECTS["hardshrink_grad"]
-softshrink_grad = UFUNC_OBJECTS["softshrink_grad"]
-tanhshrink_grad = UFUNC_OBJECTS["tanhshrink_grad"]
-hardshrink_backward = UFUNC_OBJECTS["hardshrink_backward"]
-softshrink_backward = UFUNC_OBJECTS["softshrink_backward"]
-tanhshrink_backward = UFUNC_OBJECTS["tanhshrink_backward"]
+hardshrink = _UFUNCS["hardshrink"]
+softshrink = _UFUNCS["softshrink"]
+tanhshrink = _UFUNCS["tanhshrink"]
+hardshrink_grad = _UFUNCS["hardshrink_grad"]
+softshrink_grad = _UFUNCS["softshrink_grad"]
+tanhshrink_grad = _UFUNCS["tanhshrink_grad"]
+hardshrink_backward = _UFUNCS["hardshrink_backward"]
+softshrink_backward = _UFUNCS["softshrink_backward"]
+tanhshrink_backward = _UFUNCS["tanhshrink_backward"]
 
 __all__ = [
     "hardshrink", "softshrink", "tanhshrink",

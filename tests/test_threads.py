@@ -11,7 +11,7 @@ import pytest
 import shrink
 from shrink import ufuncs as U
 
-LOOPS = U.REAL_LOOPS
+LOOPS = U._REAL_LOOPS
 BIG = (1 << 16) + 4099  # above the threshold, and not a multiple of any chunk size
 
 pytestmark = pytest.mark.skipif(not LOOPS.openmp_available(), reason="built without OpenMP")
@@ -84,7 +84,7 @@ def test_bad_thread_counts_are_refused(bad):
 
 def test_omp_num_threads_caps_the_setting():
     code = ("import shrink; shrink.set_num_threads(8); "
-            "print(shrink.ufuncs.REAL_LOOPS.threads_for_size(10**7))")
+            "print(shrink.ufuncs._REAL_LOOPS.threads_for_size(10**7))")
     env = dict(os.environ, OMP_NUM_THREADS="1")
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
                          text=True, check=True).stdout
