@@ -48,6 +48,8 @@ def _check_slowly(func, lambd, operands, dtype):
                                            str, bytes)):
         raise _type_error(func, repr(lambd))
     if isinstance(lambd, int):  # a Python int may be too large for any NumPy dtype
+        if lambd < 0:
+            raise _value_error(func, lambd)  # shown as given: -1, not -1.0
         try:
             values = np.asarray(float(lambd))
         except OverflowError:

@@ -1,41 +1,76 @@
 """Layer objects in the style of torch.nn: Hardshrink, Softshrink, Tanhshrink.
 
-They check lambd once, when built; calling one (or .forward) applies the
-function, .backward(grad_output, x) the fused vector-Jacobian product, .grad(x)
-the derivative. Pure NumPy: the forward and backward of a layer in a
-hand-written network.
+A layer holds one threshold, checked once when it is built (the messages name
+the class). Calling it, or .forward, applies the function; .backward(grad_output,
+x) is the fused vector-Jacobian product and .grad(x) the derivative. Every
+method goes through the public function, so containers (dask, xarray, ...) and
+the ufunc keywords (out=, where=, dtype=, ...) work exactly as there.
+
+Layers are values: read-only lambd, equal and hashed by type and lambd, and
+pickled by reference to the class.
 """
+
+import numbers
+
+import numpy as np
 
 from shrink import _functions as _f
 from shrink._lambd import check_lambd_alone
 
 
+def _check_layer_lambd(cls_name, lambd):
+    # One threshold per layer, as in torch.nn: it keeps equality and hashing
+    # meaningful. Per-element thresholds belong to the functions.
+    if not isinstance(lambd, numbers.Real) or isinstance(lambd, (bool, np.bool_)):
+        if isinstance(lambd, (list, tuple, np.ndarray)) or (
+                hasattr(lambd, "__array__") and not isinstance(lambd, np.generic)):
+            raise TypeError(f"{cls_name}: lambd must be a real number, got an array "
+                            f"{lambd!r}; for per-element thresholds call "
+                            f"shrink.{cls_name.lower()}(x, lambd)")
+        raise TypeError(f"{cls_name}: lambd must be a real number, got {lambd!r}")
+    check_lambd_alone(cls_name, lambd)
+
+
 class _ThresholdLayer:
-    _name = ""  # the function the layer applies
+    __slots__ = ("_lambd",)
 
     def __init__(self, lambd=0.5):
-        check_lambd_alone(self._name, lambd)
-        self.lambd = lambd
+        _check_layer_lambd(type(self).__name__, lambd)
+        self._lambd = lambd
 
-    def __call__(self, x, **kwargs):
-        return self.forward(x, **kwargs)
+    @property
+    def lambd(self):
+        """The threshold (read-only: build a new layer for another one)."""
+        return self._lambd
 
-    def forward(self, x, **kwargs):
-        return getattr(_f, self._name)(x, self.lambd, **kwargs)
+    def __call__(self, x, **keywords):
+        return self.forward(x, **keywords)
 
-    def grad(self, x, **kwargs):
-        return getattr(_f, self._name + "_grad")(x, self.lambd, **kwargs)
+    def forward(self, x, **keywords):
+        """The function applied to x; keywords as for the function (out=, ...)."""
+        return self._function(x, self._lambd, **keywords)
 
-    def backward(self, grad_output, x, **kwargs):
-        return getattr(_f, self._name + "_backward")(grad_output, x, self.lambd, **kwargs)
+    def grad(self, x, **keywords):
+        """The derivative at x: 1 outside the band, +0.0 inside, NaN at NaN."""
+        return self._derivative(x, self._lambd, **keywords)
 
-    def __repr__(self):  # as torch.nn prints them
-        return f"{type(self).__name__}({self.lambd})"
+    def backward(self, grad_output, x, **keywords):
+        """grad_output times the derivative at x, fused (no temporary)."""
+        return self._vjp(grad_output, x, self._lambd, **keywords)
+
+    def __repr__(self):  # as torch.nn.Softshrink prints itself: str(lambd)
+        return f"{type(self).__name__}({self._lambd!s})"
 
     def __eq__(self, other):
-        return type(self) is type(other) and self.lambd == other.lambd
+        if not isinstance(other, _ThresholdLayer):
+            return NotImplemented
+        return type(self) is type(other) and self._lambd == other._lambd
 
-    __hash__ = None
+    def __hash__(self):
+        return hash((type(self).__name__, self._lambd))
+
+    def __reduce__(self):
+        return type(self), (self._lambd,)
 
 
 class Hardshrink(_ThresholdLayer):
@@ -52,7 +87,10 @@ class Hardshrink(_ThresholdLayer):
     array([1., 0., 1.])
     """
 
-    _name = "hardshrink"
+    __slots__ = ()
+    _function = staticmethod(_f.hardshrink)
+    _derivative = staticmethod(_f.hardshrink_grad)
+    _vjp = staticmethod(_f.hardshrink_backward)
 
 
 class Softshrink(_ThresholdLayer):
@@ -66,7 +104,10 @@ class Softshrink(_ThresholdLayer):
     array([-0.5,  0. ,  1.5])
     """
 
-    _name = "softshrink"
+    __slots__ = ()
+    _function = staticmethod(_f.softshrink)
+    _derivative = staticmethod(_f.softshrink_grad)
+    _vjp = staticmethod(_f.softshrink_backward)
 
 
 class Tanhshrink:
@@ -80,22 +121,33 @@ class Tanhshrink:
     array([0.])
     """
 
-    def __call__(self, x, **kwargs):
-        return self.forward(x, **kwargs)
+    __slots__ = ()
 
-    def forward(self, x, **kwargs):
-        return _f.tanhshrink(x, **kwargs)
+    def __call__(self, x, **keywords):
+        return self.forward(x, **keywords)
 
-    def grad(self, x, **kwargs):
-        return _f.tanhshrink_grad(x, **kwargs)
+    def forward(self, x, **keywords):
+        """x - tanh(x); keywords as for the function (out=, ...)."""
+        return _f.tanhshrink(x, **keywords)
 
-    def backward(self, grad_output, x, **kwargs):
-        return _f.tanhshrink_backward(grad_output, x, **kwargs)
+    def grad(self, x, **keywords):
+        """The derivative at x: tanh(x)**2."""
+        return _f.tanhshrink_grad(x, **keywords)
+
+    def backward(self, grad_output, x, **keywords):
+        """grad_output * tanh(x)**2, rounded once."""
+        return _f.tanhshrink_backward(grad_output, x, **keywords)
 
     def __repr__(self):
         return "Tanhshrink()"
 
     def __eq__(self, other):
+        if not isinstance(other, (Tanhshrink, _ThresholdLayer)):
+            return NotImplemented
         return type(other) is Tanhshrink
 
-    __hash__ = None
+    def __hash__(self):
+        return hash("Tanhshrink")
+
+    def __reduce__(self):
+        return Tanhshrink, ()
