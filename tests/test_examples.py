@@ -52,6 +52,22 @@ def test_wavelet_denoising_matches_pywt_threshold_up_to_the_documented_differenc
     assert r["rmse_denoised"] < 0.6 * r["rmse_noisy"]
 
 
+def test_softshrink_and_pywt_threshold_at_special_values():
+    """The example's explanation at the edges: NaN and inf agree, the band edge
+    and the inside of the band differ only in the sign of zero."""
+    pywt = pytest.importorskip("pywt")
+    import shrink
+    x = np.array([np.nan, np.inf, -np.inf, 0.5, -0.5, -0.25, 0.25, -0.0, 0.0, 2.0, -2.0])
+    with np.errstate(all="ignore"):
+        theirs = pywt.threshold(x, 0.5, mode="soft")
+    ours = shrink.softshrink(x, 0.5)
+    same_value = (ours == theirs) | (np.isnan(ours) & np.isnan(theirs))
+    assert same_value.all()
+    in_band = np.abs(x) <= 0.5
+    assert not np.signbit(ours[in_band]).any()
+    assert np.array_equal(np.signbit(theirs[in_band]), np.signbit(x[in_band]))
+
+
 @pytest.mark.parametrize("activation", ["softshrink", "hardshrink", "tanhshrink"])
 def test_two_layer_network_gradient_check_and_training(activation):
     r = _load("two_layer_network").main(n=64, hidden=8, steps=150, activation=activation,
