@@ -8,9 +8,13 @@ xarray, pandas, ...) receive the call: x is never converted here.
 The common call, a Python float lambd and no keywords, is spelled out inline in
 each function: on a 1-element array a helper call or a parsed keyword costs as
 much as a third of the ufunc call itself.
+
+scipy.sparse input makes the ufunc raise TypeError (no __array_ufunc__, no
+object loop); only then is ``_sparse`` asked, so the hook costs a dense call
+nothing (a try block is free until something raises).
 """
 
-from shrink import ufuncs as _u
+from shrink import _sparse, ufuncs as _u
 from shrink._lambd import ALWAYS_FINITE, check_lambd
 
 _KEYWORDS = """\
@@ -42,7 +46,12 @@ def _with_keywords(ufunc, operands, out, where, casting, order, dtype, subok):
     keywords = {"where": where, "casting": casting, "order": order, "dtype": dtype, "subok": subok}
     if out is not None:
         keywords["out"] = out
-    return ufunc(*operands, **keywords)
+    try:
+        return ufunc(*operands, **keywords)
+    except TypeError:
+        if not _sparse.any_sparse(*operands):
+            raise
+    return _sparse.apply(ufunc, operands, keywords)
 
 
 def _doc(text):
@@ -88,7 +97,12 @@ def hardshrink(x, lambd=0.5, *, out=None, where=True, casting="same_kind", order
         check_lambd("hardshrink", lambd, (x,), dtype)
     if out is None and where is True and casting == "same_kind" and order == "K" \
             and dtype is None and subok is True:
-        return _u.hardshrink(x, lambd)
+        try:
+            return _u.hardshrink(x, lambd)
+        except TypeError:
+            if not _sparse.any_sparse(x):
+                raise
+        return _sparse.apply(_u.hardshrink, (x, lambd))
     return _with_keywords(_u.hardshrink, (x, lambd),
                           out, where, casting, order, dtype, subok)
 
@@ -134,7 +148,12 @@ def softshrink(x, lambd=0.5, *, out=None, where=True, casting="same_kind", order
         check_lambd("softshrink", lambd, (x,), dtype)
     if out is None and where is True and casting == "same_kind" and order == "K" \
             and dtype is None and subok is True:
-        return _u.softshrink(x, lambd)
+        try:
+            return _u.softshrink(x, lambd)
+        except TypeError:
+            if not _sparse.any_sparse(x):
+                raise
+        return _sparse.apply(_u.softshrink, (x, lambd))
     return _with_keywords(_u.softshrink, (x, lambd),
                           out, where, casting, order, dtype, subok)
 
@@ -172,7 +191,12 @@ def tanhshrink(x, *, out=None, where=True, casting="same_kind", order="K", dtype
                subok=True):
     if out is None and where is True and casting == "same_kind" and order == "K" \
             and dtype is None and subok is True:
-        return _u.tanhshrink(x)
+        try:
+            return _u.tanhshrink(x)
+        except TypeError:
+            if not _sparse.any_sparse(x):
+                raise
+        return _sparse.apply(_u.tanhshrink, (x,))
     return _with_keywords(_u.tanhshrink, (x,),
                           out, where, casting, order, dtype, subok)
 
@@ -205,7 +229,12 @@ def hardshrink_grad(x, lambd=0.5, *, out=None, where=True, casting="same_kind", 
         check_lambd("hardshrink_grad", lambd, (x,), dtype)
     if out is None and where is True and casting == "same_kind" and order == "K" \
             and dtype is None and subok is True:
-        return _u.hardshrink_grad(x, lambd)
+        try:
+            return _u.hardshrink_grad(x, lambd)
+        except TypeError:
+            if not _sparse.any_sparse(x):
+                raise
+        return _sparse.apply(_u.hardshrink_grad, (x, lambd))
     return _with_keywords(_u.hardshrink_grad, (x, lambd),
                           out, where, casting, order, dtype, subok)
 
@@ -238,7 +267,12 @@ def softshrink_grad(x, lambd=0.5, *, out=None, where=True, casting="same_kind", 
         check_lambd("softshrink_grad", lambd, (x,), dtype)
     if out is None and where is True and casting == "same_kind" and order == "K" \
             and dtype is None and subok is True:
-        return _u.softshrink_grad(x, lambd)
+        try:
+            return _u.softshrink_grad(x, lambd)
+        except TypeError:
+            if not _sparse.any_sparse(x):
+                raise
+        return _sparse.apply(_u.softshrink_grad, (x, lambd))
     return _with_keywords(_u.softshrink_grad, (x, lambd),
                           out, where, casting, order, dtype, subok)
 
@@ -266,7 +300,12 @@ def tanhshrink_grad(x, *, out=None, where=True, casting="same_kind", order="K", 
                     subok=True):
     if out is None and where is True and casting == "same_kind" and order == "K" \
             and dtype is None and subok is True:
-        return _u.tanhshrink_grad(x)
+        try:
+            return _u.tanhshrink_grad(x)
+        except TypeError:
+            if not _sparse.any_sparse(x):
+                raise
+        return _sparse.apply(_u.tanhshrink_grad, (x,))
     return _with_keywords(_u.tanhshrink_grad, (x,),
                           out, where, casting, order, dtype, subok)
 
@@ -306,7 +345,12 @@ def hardshrink_backward(grad_output, x, lambd=0.5, *, out=None, where=True, cast
         check_lambd("hardshrink_backward", lambd, (grad_output, x), dtype)
     if out is None and where is True and casting == "same_kind" and order == "K" \
             and dtype is None and subok is True:
-        return _u.hardshrink_backward(grad_output, x, lambd)
+        try:
+            return _u.hardshrink_backward(grad_output, x, lambd)
+        except TypeError:
+            if not _sparse.any_sparse(grad_output, x):
+                raise
+        return _sparse.apply(_u.hardshrink_backward, (grad_output, x, lambd))
     return _with_keywords(_u.hardshrink_backward, (grad_output, x, lambd),
                           out, where, casting, order, dtype, subok)
 
@@ -342,7 +386,12 @@ def softshrink_backward(grad_output, x, lambd=0.5, *, out=None, where=True, cast
         check_lambd("softshrink_backward", lambd, (grad_output, x), dtype)
     if out is None and where is True and casting == "same_kind" and order == "K" \
             and dtype is None and subok is True:
-        return _u.softshrink_backward(grad_output, x, lambd)
+        try:
+            return _u.softshrink_backward(grad_output, x, lambd)
+        except TypeError:
+            if not _sparse.any_sparse(grad_output, x):
+                raise
+        return _sparse.apply(_u.softshrink_backward, (grad_output, x, lambd))
     return _with_keywords(_u.softshrink_backward, (grad_output, x, lambd),
                           out, where, casting, order, dtype, subok)
 
@@ -372,6 +421,11 @@ def tanhshrink_backward(grad_output, x, *, out=None, where=True, casting="same_k
                         dtype=None, subok=True):
     if out is None and where is True and casting == "same_kind" and order == "K" \
             and dtype is None and subok is True:
-        return _u.tanhshrink_backward(grad_output, x)
+        try:
+            return _u.tanhshrink_backward(grad_output, x)
+        except TypeError:
+            if not _sparse.any_sparse(grad_output, x):
+                raise
+        return _sparse.apply(_u.tanhshrink_backward, (grad_output, x))
     return _with_keywords(_u.tanhshrink_backward, (grad_output, x),
                           out, where, casting, order, dtype, subok)

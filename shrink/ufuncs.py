@@ -22,6 +22,16 @@ hardshrink_backward = _UFUNCS["hardshrink_backward"]
 softshrink_backward = _UFUNCS["softshrink_backward"]
 tanhshrink_backward = _UFUNCS["tanhshrink_backward"]
 
+# Pickle (and so dask.distributed, multiprocessing) stores a ufunc as a global
+# found by name. Without __module__ it scans every module in sys.modules and
+# takes the first one holding the object, which may be a user module that a
+# worker process cannot import.
+# NumPy names its own ufuncs the same way (np.add.__module__ == "numpy").
+for _name, _ufunc in _UFUNCS.items():
+    _ufunc.__module__ = __name__
+    _ufunc.__qualname__ = _name
+del _name, _ufunc
+
 __all__ = [
     "hardshrink", "softshrink", "tanhshrink",
     "hardshrink_grad", "softshrink_grad", "tanhshrink_grad",

@@ -1,0 +1,129 @@
+"""pickle, copy, deepcopy and multiprocessing of every ufunc, function and layer.
+
+Ufuncs and functions must pickle by reference (a module and a name), so that a
+worker process (multiprocessing, dask.distributed) gets the very same object.
+"""
+
+import copy
+import multiprocessing
+import os
+import pickle
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+import shrink
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from spec_cases import NAMES, pyfunc, ref_hardsoft, ufunc  # noqa: E402
+
+LAYERS = [shrink.Hardshrink(0.1), shrink.Softshrink(0.1), shrink.Tanhshrink(),
+          shrink.Softshrink(np.array([0.5, 0.25, 0.5, 0.25]))]
+OBJECTS = ([ufunc(n) for n in NAMES] + [pyfunc(n) for n in NAMES])
+
+
+def _id(obj):
+    return getattr(obj, "__module__", "") + "." + getattr(obj, "__name__", repr(obj))
+
+
+@pytest.mark.parametrize("obj", OBJECTS, ids=_id)
+@pytest.mark.parametrize("protocol", range(pickle.HIGHEST_PROTOCOL + 1))
+def test_pickle_is_by_reference(obj, protocol):
+    data = pickle.dumps(obj, protocol)
+    assert pickle.loads(data) is obj
+    assert b"shrink" in data and len(data) < 100  # a module and a name, no code
+
+
+@pytest.mark.parametrize("obj", OBJECTS, ids=_id)
+def test_cloudpickle_is_by_reference(obj):
+    # what dask.distributed uses for callables: by reference too, not by value
+    cloudpickle = pytest.importorskip("cloudpickle")
+    data = cloudpickle.dumps(obj)
+    assert cloudpickle.loads(data) is obj and len(data) < 100
+
+
+@pytest.mark.parametrize("obj", OBJECTS, ids=_id)
+def test_copy_and_deepcopy_are_the_same_object(obj):
+    # like functions and np.add: immutable, copying returns the object itself
+    assert copy.copy(obj) is obj
+    assert copy.deepcopy(obj) is obj
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_ufunc_names_its_module(name):
+    u = ufunc(name)
+    assert (u.__module__, u.__qualname__, u.__name__) == ("shrink.ufuncs", name, name)
+    assert pickle.whichmodule(u, u.__name__) == "shrink.ufuncs"
+
+
+def test_pickle_does_not_pick_a_user_module_that_reexports_the_ufunc(tmp_path):
+    # Without __module__, pickle scans sys.modules and takes the first holder of
+    # the object: here `mylib`, loaded before shrink and given the ufunc later
+    # (a registry of activations), which a worker process may not be able to import.
+    (tmp_path / "mylib.py").write_text("ACTIVATIONS = {}\n")
+    script = textwrap.dedent("""
+        import pickle, sys
+        import mylib
+        import shrink.ufuncs
+        mylib.hardshrink = shrink.ufuncs.hardshrink
+        sys.stdout.write(repr(pickle.dumps(shrink.ufuncs.hardshrink)))
+    """)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [str(tmp_path), os.path.dirname(os.path.dirname(os.path.abspath(__file__)))]))
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         env=env, check=True).stdout
+    assert "shrink.ufuncs" in out and "mylib" not in out
+
+
+@pytest.mark.parametrize("layer", LAYERS, ids=repr)
+def test_layer_pickle_copy_deepcopy(layer):
+    for clone in (pickle.loads(pickle.dumps(layer)), copy.copy(layer), copy.deepcopy(layer)):
+        assert type(clone) is type(layer)
+        assert repr(clone) == repr(layer)
+        x = np.array([-2.0, 0.3, 0.4, 1.0])
+        assert np.array_equal(clone(x), layer(x))
+        assert np.array_equal(clone.backward(x, x), layer.backward(x, x))
+    if hasattr(layer, "lambd") and isinstance(layer.lambd, np.ndarray):
+        assert copy.deepcopy(layer).lambd is not layer.lambd
+
+
+def _apply(args):
+    """Runs in a spawned worker: imports shrink afresh, unpickles the callable."""
+    func, operands = args
+    return func(*operands)
+
+
+def _worker_cases():
+    x = np.linspace(-2.0, 2.0, 11)
+    g = np.linspace(3.0, -1.0, 11)
+    cases = []
+    for name in NAMES:
+        n_arrays = 2 if name.endswith("_backward") else 1
+        arrays = (g, x)[2 - n_arrays:]
+        lambd = (0.5,) if not name.startswith("tanh") else ()
+        cases.append((name, ufunc(name), arrays + lambd))
+        cases.append((name, pyfunc(name), arrays + lambd))
+    for layer in LAYERS[:3]:
+        name = type(layer).__name__.lower()
+        cases.append((name, layer, (x,)))
+        cases.append((name + "_grad", layer.grad, (x,)))
+        cases.append((name + "_backward", layer.backward, (g, x)))
+    return cases
+
+
+def test_spawn_pool_of_two():
+    cases = _worker_cases()
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(2) as pool:
+        results = pool.map(_apply, [(func, ops) for _, func, ops in cases])
+    for (name, func, operands), result in zip(cases, results):
+        expected = func(*operands)  # the same object in this process
+        assert result.dtype == expected.dtype, name
+        assert np.array_equal(result, expected, equal_nan=True), name
+    # and an independent check that the workers ran the right functions
+    x = np.linspace(-2.0, 2.0, 11)
+    hard = results[[c[0] for c in cases].index("hardshrink")]
+    assert np.array_equal(hard, ref_hardsoft("hardshrink", x, 0.5))
