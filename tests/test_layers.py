@@ -251,3 +251,28 @@ def test_layers_match_torch_modules():
     far = x[np.abs(x) > 2]  # where x - tanh(x) does not cancel, PyTorch is accurate
     assert np.allclose(shrink.Tanhshrink()(far), torch.nn.Tanhshrink()(torch.from_numpy(far)).numpy(),
                        rtol=4e-16, atol=0)
+
+
+@pytest.mark.parametrize("cls", list(CLASSES))
+def test_layers_accept_what_the_functions_accept(cls):
+    """Issue #8: a layer goes through the public function, so pandas, xarray and
+    scipy.sparse inputs come back as their own type, with the function's values."""
+    pd = pytest.importorskip("pandas")
+    xr = pytest.importorskip("xarray")
+    sp = pytest.importorskip("scipy.sparse")
+    obj = _objs(cls, 0.5)
+    func = getattr(shrink, CLASSES[cls])
+    la = (0.5,) if cls in LAMBD_CLASSES else ()
+    values = np.array([-2.0, -0.5, 0.25, 0.75, 3.0])
+    series = pd.Series(values, index=list("abcde"), name="s")
+    got = obj(series)
+    assert isinstance(got, pd.Series) and list(got.index) == list("abcde") and got.name == "s"
+    assert_same_bits(got.to_numpy(), func(values, *la))
+    da = xr.DataArray(values, dims="t", coords={"t": np.arange(5)})
+    got = obj.backward(da, da)
+    assert isinstance(got, xr.DataArray) and got.dims == ("t",)
+    assert_same_bits(got.values, getattr(shrink, CLASSES[cls] + "_backward")(values, values, *la))
+    m = sp.csr_array(np.array([[0.0, -2.0, 0.0], [0.25, 0.0, 3.0]]))
+    got = obj(m)
+    assert isinstance(got, sp.csr_array)
+    assert_same_bits(got.toarray(), func(m.toarray(), *la))
