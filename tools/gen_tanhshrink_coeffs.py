@@ -171,6 +171,8 @@ def main():
     out.append(horner_macro("SHRINK_TSD_T", T))
     out.append("/* float64: expm1(r) = r + r^2 Q(r), |r| <= ln2/2 */\n")
     out.append(horner_macro("SHRINK_EXPM1_Q", Qd, 'r'))
+    out.append("/* float64: the same, Q(r) = 1/2 + r Q1(r) */\n")
+    out.append(horner_macro("SHRINK_EXPM1_Q1", Qd[1:], 'r'))
     out.append("/* float32 (in double): (x - tanh x)/x^3 = Pf(z), |x| < 2 */\n")
     out.append(horner_macro("SHRINK_TSF_P", Pf))
     out.append("/* float32 (float arithmetic): exp(2s) = Ef(s), |s| <= ln2/4 */\n")

@@ -187,21 +187,54 @@ SHRINK_TS_INLINE double shrink_tanhshrink_d(double x)
     return copysign(y, x);
 }
 
+/* tanh^2, one branch-free evaluation for every a (no polynomial part):
+ * tanh a = N/D with N = e^{2a} - 1, D = e^{2a} + 1, e^{2a} = 2^k (1 + em),
+ * em = expm1(r) = r + r^2/2 + r^3 Q1(r), 2a = k ln2 + r.  r, em, N and D are
+ * double-doubles (N = expm1(2a) keeps full relative accuracy for small a),
+ * 1/D is one division corrected by its residual, tanh = th + tl, and
+ * tanh^2 = th^2 + 2 th tl is rounded once.  a is clamped to 22 (tanh^2 rounds
+ * to 1 beyond 19.4); NaN is selected back with a quiet x == x. */
 SHRINK_TS_INLINE double shrink_tanhsq_d(double x)
 {
-    SHRINK__TSD_BODY
-    (void)a;
-    /* a < 1: tanh = a (1 - w), w = wh + wl */
-    const double vh = 1.0 - wh;
-    const double vl = ((1.0 - vh) - wh) - wl;
-    const double v2h = vh * vh;
-    const double v2l = shrink__ts_prod_err(vh, vh, v2h) + 2.0 * vh * vl;
-    const double sp = shrink__ts_mul_add(zh, v2h, zh * v2l + zl * v2h);
-    /* a >= 1: tanh = 1 - t, t = q + tc; tanh^2 = 1 - 2t + t^2 */
-    const double sh = 1.0 - 2.0 * q;
-    const double sl = (1.0 - sh) - 2.0 * q;
-    const double se = sh + ((sl - 2.0 * tc) + q * q);
-    const double s = small ? sp : se;
+    const double a = fabs(x);
+    const int32_t hi = shrink__ts_hi_abs(x);
+    const double ae = SHRINK__TS_CLAMP(x, a, hi < 0x40360000, 0x4036000000000000, 22.0);
+    const double v = ae + ae;
+    const double kd = v * 0x1.71547652b82fep0 + SHRINK__TS_SHIFT;
+    const double kf = kd - SHRINK__TS_SHIFT;
+    const double r1 = v - kf * 0x1.62e42fee00000p-1;  /* exact (k <= 64) */
+    const double p2 = kf * 0x1.a39ef35793c76p-33;
+    const double rh = r1 - p2;
+    const double rl = (r1 - rh) - p2;                  /* r = rh + rl */
+    /* em = emh + eml; each partial sum is at most half the one before */
+    const double rr = rh * rh;
+    const double rre = shrink__ts_prod_err(rh, rh, rr);
+    const double h = 0.5 * rr;
+    const double c = (rr * rh) * SHRINK_EXPM1_Q1(rh);
+    const double e1 = rh + h;
+    const double e1l = (rh - e1) + h;
+    const double emh = e1 + c;
+    const double e2l = (e1 - emh) + c;
+    const double eml = (e1l + e2l) + (0.5 * rre + rl * (1.0 + emh));
+    /* N and D as double-doubles; 2^k -+ 1 are inexact for k > 53 */
+    const double tk = shrink__ts_pow2(kd);
+    const double B = tk * emh;
+    const double Bl = tk * eml;
+    const double Anh = tk - 1.0;
+    const double Anl = (tk - Anh) - 1.0;
+    const double Adh = tk + 1.0;
+    const double Adl = 1.0 - (Adh - tk);
+    const double Nh = Anh + B;                         /* |Anh| >= |B| or Anh = 0 */
+    const double Nl = ((Anh - Nh) + B) + (Bl + Anl);
+    const double Dh = Adh + B;
+    const double Dl = ((Adh - Dh) + B) + (Bl + Adl);
+    /* 1/D = q + ql, tanh = N/D = th + tl */
+    const double q = 1.0 / Dh;
+    const double rho = shrink__ts_residual(1.0, q, Dh);
+    const double ql = q * (rho - q * Dl);
+    const double th = Nh * q;
+    const double tl = shrink__ts_prod_err(Nh, q, th) + (Nh * ql + Nl * q);
+    const double s = shrink__ts_mul_add(th, th, (th + th) * tl);
     return (x == x) ? s : x;
 }
 
