@@ -7,8 +7,8 @@ Never -march=native: the wheel must run on any CPU of its platform.
 """
 
 import os
-import platform
 import sys
+import sysconfig
 
 import numpy as np
 from Cython.Build import cythonize
@@ -20,8 +20,22 @@ import _generate  # noqa: E402
 
 _generate.write_all()
 
-IS_X86_64 = platform.machine().lower() in ("x86_64", "amd64")
 IS_MSVC = sys.platform == "win32"
+
+
+def builds_for_x86_64():
+    """Whether to build the x86-64-v3/v4 copies of the loops: the target, not the
+    build machine, decides. sysconfig.get_platform() names the target (cibuildwheel
+    sets it through _PYTHON_HOST_PLATFORM when it cross-compiles; a 32-bit
+    interpreter on a 64-bit machine says i686). macOS takes the baseline path: its
+    interpreter may be universal2, building both architectures in one compiler call,
+    where an -march flag would break the arm64 half."""
+    if sys.platform == "darwin":
+        return False
+    return sysconfig.get_platform().rsplit("-", 1)[-1].lower() in ("x86_64", "amd64")
+
+
+IS_X86_64 = builds_for_x86_64()
 
 if IS_MSVC:
     BASE_FLAGS = ["/O2"]
@@ -40,7 +54,6 @@ def openmp_flags():
     run on one thread; shrink.openmp_available() says which)."""
     import shutil
     import subprocess
-    import sysconfig
     import tempfile
 
     if IS_MSVC:

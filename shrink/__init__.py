@@ -5,7 +5,7 @@
 are layer objects in the style of torch.nn. See the README for the contract.
 """
 
-from shrink import ufuncs
+from shrink import _ufuncs, ufuncs
 from shrink._functions import (
     hardshrink, hardshrink_backward, hardshrink_grad,
     softshrink, softshrink_backward, softshrink_grad,
@@ -15,10 +15,10 @@ from shrink._layers import Hardshrink, Softshrink, Tanhshrink
 
 #: The build of the loops chosen for this CPU at import:
 #: "x86-64-v4" (AVX-512), "x86-64-v3" (AVX2, FMA) or "baseline".
-CPU_DISPATCH = ufuncs.CPU_DISPATCH
+CPU_DISPATCH = _ufuncs.CPU_DISPATCH
 
-set_num_threads = ufuncs._REAL_LOOPS.set_num_threads
-get_num_threads = ufuncs._REAL_LOOPS.get_num_threads
+set_num_threads = _ufuncs.REAL_LOOPS.set_num_threads
+get_num_threads = _ufuncs.REAL_LOOPS.get_num_threads
 
 __version__ = "0.1.0"
 

@@ -8,13 +8,17 @@
 """
 
 import time
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 import shrink
 
 
-def fista_lasso(A, y, alpha, iterations):
+def fista_lasso(A: NDArray[np.float64], y: NDArray[np.float64], alpha: float,
+                iterations: int) -> NDArray[np.float64]:
     """argmin_x 0.5 * ||A x - y||^2 + alpha * ||x||_1 by FISTA (Beck & Teboulle)."""
     step = 1.0 / np.linalg.norm(A, 2) ** 2  # 1 / Lipschitz constant of the gradient
     x = np.zeros(A.shape[1])
@@ -27,7 +31,7 @@ def fista_lasso(A, y, alpha, iterations):
     return x
 
 
-def sparse_recovery():
+def sparse_recovery() -> None:
     rng = np.random.default_rng(2026)
     m, n, k = 80, 256, 8
     A = rng.standard_normal((m, n)) / np.sqrt(m)
@@ -59,7 +63,7 @@ def sparse_recovery():
           f"after debiasing {np.linalg.norm(debiased - truth) / np.linalg.norm(truth):.4f}")
 
 
-def telling_values():
+def telling_values() -> None:
     x = np.array([-np.inf, -1.0, -0.5, -0.0, 0.25, 0.5, 0.5000001, 2.0, np.inf, np.nan])
     print("\n2. At telling values (lambd = 0.5; the band -0.5 <= x <= 0.5 is closed)")
     print(f"   {'x':>12} {'hardshrink':>12} {'softshrink':>12} {'hard_grad':>10} {'tanhshrink':>12}")
@@ -73,7 +77,7 @@ def telling_values():
           f"{float(tiny) ** 3 / 3 - 2 * float(tiny) ** 5 / 15:.7g}")
 
 
-def _best_of(func, repeats=7):
+def _best_of(func: Callable[[], Any], repeats: int = 7) -> float:
     best = float("inf")
     for _ in range(repeats):
         start = time.perf_counter()
@@ -82,7 +86,7 @@ def _best_of(func, repeats=7):
     return best
 
 
-def speed():
+def speed() -> None:
     n = 1_000_000
     x = np.random.default_rng(0).standard_normal(n)
     out = np.empty_like(x)
@@ -104,7 +108,7 @@ def speed():
               f"   ({b / a:.1f}x)")
 
 
-def main():
+def main() -> None:
     sparse_recovery()
     telling_values()
     speed()

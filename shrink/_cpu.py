@@ -12,6 +12,7 @@ and for users who want the same code path on every machine.
 
 import importlib
 import os
+from types import ModuleType
 
 # Best first. Feature names as numpy's __cpu_features__ spells them.
 _X86_64_V3 = ("AVX", "AVX2", "FMA3", "F16C", "BMI", "BMI2", "LZCNT", "MOVBE")
@@ -24,15 +25,19 @@ LEVELS = (
 ENV_VAR = "SHRINK_CPU_DISPATCH"
 
 
-def _numpy_cpu_features():
+def _numpy_cpu_features() -> dict[str, bool]:
     try:
-        from numpy._core._multiarray_umath import __cpu_features__
+        # NumPy ships no stub for this module (hence the ignore)
+        from numpy._core._multiarray_umath import (  # type: ignore[import-not-found, unused-ignore]
+            __cpu_features__,
+        )
     except ImportError:  # a future NumPy may move it: fall back to the baseline
         return {}
-    return __cpu_features__
+    features: dict[str, bool] = __cpu_features__
+    return features
 
 
-def choose_loops():
+def choose_loops() -> tuple[str, ModuleType]:
     """(level name, imported module) of the best usable build."""
     names = [name for name, _, _ in LEVELS]
     cap = os.environ.get(ENV_VAR, names[0])

@@ -6,18 +6,28 @@ Python float or int in [0, 65504], is finite in every float dtype (65504 is the
 float16 maximum) and costs two comparisons; everything else takes the slow path.
 """
 
+from __future__ import annotations  # annotations stay strings: no cost at import
+
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
+
+if TYPE_CHECKING:
+    from numpy.typing import DTypeLike, NDArray
 
 ALWAYS_FINITE = float(np.finfo(np.float16).max)  # finite in every float dtype
 
 
-def check_lambd(func, lambd, operands, dtype=None):
+def check_lambd(func: str, lambd: Any, operands: tuple[object, ...],
+                dtype: DTypeLike | None = None) -> None:
     """Raise TypeError/ValueError naming func, lambd and the bad value.
 
     func: the public name ("softshrink"); operands: the array operands other
     than lambd (x, or grad_output and x) and dtype: the caller's dtype=, used
     only to find the result dtype when lambd is too large to be finite in every
     float dtype.
+
+    lambd is Any: the fast path compares it before its type is known to be real.
     """
     kind = type(lambd)
     if (kind is float or kind is int) and 0 <= lambd <= ALWAYS_FINITE:
@@ -25,17 +35,18 @@ def check_lambd(func, lambd, operands, dtype=None):
     _check_slowly(func, lambd, operands, dtype)
 
 
-def check_lambd_alone(func, lambd):
+def check_lambd_alone(func: str, lambd: object) -> None:
     """The checks that need no x: for layer objects, which check lambd once."""
     _check_slowly(func, lambd, None, None)
 
 
-def _type_error(func, what):
+def _type_error(func: str, what: str) -> TypeError:
     return TypeError(f"{func}: lambd must be a real number or an array of real numbers, "
                      f"got {what}")
 
 
-def _value_error(func, value, index=None, dtype=None):
+def _value_error(func: str, value: object, index: tuple[int, ...] | None = None,
+                 dtype: np.dtype[Any] | None = None) -> ValueError:
     where = f" at index {index}" if index is not None else ""
     if dtype is None:
         return ValueError(f"{func}: lambd must be finite and >= 0, got {value!r}{where}")
@@ -43,7 +54,8 @@ def _value_error(func, value, index=None, dtype=None):
                       f"got {value!r}{where}")
 
 
-def _check_slowly(func, lambd, operands, dtype):
+def _check_slowly(func: str, lambd: object, operands: tuple[object, ...] | None,
+                  dtype: DTypeLike | None) -> None:
     if lambd is None or isinstance(lambd, (bool, np.bool_, complex, np.complexfloating,
                                            str, bytes)):
         raise _type_error(func, repr(lambd))
@@ -72,11 +84,12 @@ def _check_slowly(func, lambd, operands, dtype):
         _check_finite_in_result_dtype(func, lambd, values, operands, dtype)
 
 
-def _is_container(obj):
+def _is_container(obj: object) -> bool:
     return hasattr(obj, "__array_ufunc__") and not isinstance(obj, (np.ndarray, np.generic))
 
 
-def _first_bad(func, values, bad, dtype=None):
+def _first_bad(func: str, values: NDArray[Any], bad: NDArray[np.bool],
+               dtype: np.dtype[Any] | None = None) -> ValueError:
     index = tuple(int(i) for i in np.argwhere(bad)[0]) if values.ndim else None
     value = values[index or ()].item()
     if isinstance(value, np.floating):  # longdouble: show it as Python shows a float
@@ -84,7 +97,8 @@ def _first_bad(func, values, bad, dtype=None):
     return _value_error(func, value, index, dtype)
 
 
-def _check_finite_in_result_dtype(func, lambd, values, operands, dtype):
+def _check_finite_in_result_dtype(func: str, lambd: object, values: NDArray[Any],
+                                  operands: tuple[object, ...], dtype: DTypeLike | None) -> None:
     dtype = _result_dtype(func, lambd, values, operands, dtype)
     if dtype is None or dtype.kind not in "fc":
         return
@@ -95,7 +109,8 @@ def _check_finite_in_result_dtype(func, lambd, values, operands, dtype):
         raise _first_bad(func, values, bad, real)
 
 
-def _result_dtype(func, lambd, values, operands, dtype):
+def _result_dtype(func: str, lambd: object, values: NDArray[Any], operands: tuple[object, ...],
+                  dtype: DTypeLike | None) -> np.dtype[Any] | None:
     """The dtype the ufunc will compute in, by NumPy's own type resolution."""
     from shrink import ufuncs  # late: the ufuncs module imports the loops
 
@@ -106,15 +121,20 @@ def _result_dtype(func, lambd, values, operands, dtype):
     if None in dtypes:
         return None  # a container without a dtype: its own __array_ufunc__ decides
     try:
-        return getattr(ufuncs, func).resolve_dtypes(tuple(dtypes) + (None,))[-1]
+        resolved: np.dtype[Any] = getattr(ufuncs, func).resolve_dtypes(tuple(dtypes) + (None,))[-1]
     except (TypeError, ValueError):
         return None  # the ufunc call itself will raise NumPy's error
+    return resolved
 
 
-def _dtype_or_weak_type(operand):
+def _dtype_or_weak_type(operand: object) -> np.dtype[Any] | type | None:
     if type(operand) in (int, float, complex):
         return type(operand)  # NEP 50: Python scalars are weakly typed
     dtype = getattr(operand, "dtype", None)
     if dtype is not None:
-        return np.dtype(dtype)
-    return None if _is_container(operand) else np.asarray(operand).dtype
+        found: np.dtype[Any] = np.dtype(dtype)
+        return found
+    if _is_container(operand):
+        return None
+    array: NDArray[Any] = np.asarray(operand)
+    return array.dtype

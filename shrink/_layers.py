@@ -10,7 +10,11 @@ Layers are values: read-only lambd, equal and hashed by type and lambd, and
 pickled by reference to the class.
 """
 
+from __future__ import annotations
+
 import numbers
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -18,7 +22,7 @@ from shrink import _functions as _f
 from shrink._lambd import check_lambd_alone
 
 
-def _check_layer_lambd(cls_name, lambd):
+def _check_layer_lambd(cls_name: str, lambd: object) -> None:
     # One threshold per layer, as in torch.nn: it keeps equality and hashing
     # meaningful. Per-element thresholds belong to the functions.
     if not isinstance(lambd, numbers.Real) or isinstance(lambd, (bool, np.bool_)):
@@ -33,43 +37,47 @@ def _check_layer_lambd(cls_name, lambd):
 
 class _ThresholdLayer:
     __slots__ = ("_lambd",)
+    # Results are Any: out= may be any array, and containers return their own type.
+    _function: ClassVar[Callable[..., Any]]
+    _derivative: ClassVar[Callable[..., Any]]
+    _vjp: ClassVar[Callable[..., Any]]
 
-    def __init__(self, lambd=0.5):
+    def __init__(self, lambd: float | np.floating[Any] | np.integer[Any] = 0.5) -> None:
         _check_layer_lambd(type(self).__name__, lambd)
         self._lambd = lambd
 
     @property
-    def lambd(self):
+    def lambd(self) -> float | np.floating[Any] | np.integer[Any]:
         """The threshold (read-only: build a new layer for another one)."""
         return self._lambd
 
-    def __call__(self, x, **keywords):
+    def __call__(self, x: Any, **keywords: Any) -> Any:
         return self.forward(x, **keywords)
 
-    def forward(self, x, **keywords):
+    def forward(self, x: Any, **keywords: Any) -> Any:
         """The function applied to x; keywords as for the function (out=, ...)."""
         return self._function(x, self._lambd, **keywords)
 
-    def grad(self, x, **keywords):
+    def grad(self, x: Any, **keywords: Any) -> Any:
         """The derivative at x: 1 outside the band, +0.0 inside, NaN at NaN."""
         return self._derivative(x, self._lambd, **keywords)
 
-    def backward(self, grad_output, x, **keywords):
+    def backward(self, grad_output: Any, x: Any, **keywords: Any) -> Any:
         """grad_output times the derivative at x, fused (no temporary)."""
         return self._vjp(grad_output, x, self._lambd, **keywords)
 
-    def __repr__(self):  # as torch.nn.Softshrink prints itself: str(lambd)
+    def __repr__(self) -> str:  # as torch.nn.Softshrink prints itself: str(lambd)
         return f"{type(self).__name__}({self._lambd!s})"
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         if not isinstance(other, _ThresholdLayer):
             return NotImplemented
         return type(self) is type(other) and self._lambd == other._lambd
 
-    def __hash__(self):
+    def __hash__(self) -> int:
         return hash((type(self).__name__, self._lambd))
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         return type(self), (self._lambd,)
 
 
@@ -123,31 +131,31 @@ class Tanhshrink:
 
     __slots__ = ()
 
-    def __call__(self, x, **keywords):
+    def __call__(self, x: Any, **keywords: Any) -> Any:
         return self.forward(x, **keywords)
 
-    def forward(self, x, **keywords):
+    def forward(self, x: Any, **keywords: Any) -> Any:
         """x - tanh(x); keywords as for the function (out=, ...)."""
         return _f.tanhshrink(x, **keywords)
 
-    def grad(self, x, **keywords):
+    def grad(self, x: Any, **keywords: Any) -> Any:
         """The derivative at x: tanh(x)**2."""
         return _f.tanhshrink_grad(x, **keywords)
 
-    def backward(self, grad_output, x, **keywords):
+    def backward(self, grad_output: Any, x: Any, **keywords: Any) -> Any:
         """grad_output * tanh(x)**2, rounded once."""
         return _f.tanhshrink_backward(grad_output, x, **keywords)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "Tanhshrink()"
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         if not isinstance(other, (Tanhshrink, _ThresholdLayer)):
             return NotImplemented
         return type(other) is Tanhshrink
 
-    def __hash__(self):
+    def __hash__(self) -> int:
         return hash("Tanhshrink")
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         return Tanhshrink, ()

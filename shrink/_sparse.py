@@ -29,20 +29,24 @@ Decisions, each raising a clear error naming the function:
   values.
 """
 
+from __future__ import annotations
+
 import sys
+from typing import Any
 
 import numpy as np
 
 _FORMATS = ("csr", "csc", "coo", "bsr", "dia")
 
 
-def any_sparse(*operands):
+def any_sparse(*operands: object) -> bool:
     """True if an operand is a SciPy sparse array or matrix."""
     sparse = sys.modules.get("scipy.sparse")
     return sparse is not None and any(sparse.issparse(op) for op in operands)
 
 
-def apply(ufunc, operands, keywords=None):
+def apply(ufunc: np.ufunc, operands: tuple[Any, ...],
+          keywords: dict[str, Any] | None = None) -> Any:
     """The ufunc on sparse operands: operands in ufunc order, (g,) x (, lambd)."""
     name = ufunc.__name__
     keywords = dict(keywords or {})
@@ -59,7 +63,7 @@ def apply(ufunc, operands, keywords=None):
     if len(arrays) == 2:
         g = _canonical(arrays[0])
         _check_same_positions(name, g, x)
-        values = (g.data, x.data)
+        values: tuple[Any, ...] = (g.data, x.data)
     else:
         values = (x.data,)
     if has_lambd:
@@ -67,7 +71,7 @@ def apply(ufunc, operands, keywords=None):
     return _with_data(x, ufunc(*values, **keywords))
 
 
-def _check_format(name, op):
+def _check_format(name: str, op: Any) -> None:
     sparse = sys.modules.get("scipy.sparse")
     if sparse is None or not sparse.issparse(op):
         raise TypeError(
@@ -78,7 +82,7 @@ def _check_format(name, op):
                         f"convert it with .tocsr() (supported: {', '.join(_FORMATS)})")
 
 
-def _canonical(x):
+def _canonical(x: Any) -> Any:
     """x with duplicate entries summed (on a copy), or x itself if it has none:
     unsorted indices alone keep x's stored positions and their order."""
     if getattr(x, "has_canonical_format", True):
@@ -88,18 +92,18 @@ def _canonical(x):
     return x if summed.nnz == x.nnz else summed
 
 
-def _positions(x):
+def _positions(x: Any) -> tuple[Any, ...]:
     """What fixes the stored positions of x, in the order of x.data."""
     if x.format in ("csr", "csc"):
         return x.indptr, x.indices
     if x.format == "bsr":
         return x.blocksize, x.indptr, x.indices
     if x.format == "coo":
-        return x.coords
+        return tuple(x.coords)
     return x.offsets, x.data.shape  # dia
 
 
-def _check_same_positions(name, g, x):
+def _check_same_positions(name: str, g: Any, x: Any) -> None:
     if g.format != x.format:
         raise TypeError(f"{name}: grad_output and x must have one sparse format, "
                         f"got {g.format!r} and {x.format!r}")
@@ -111,7 +115,7 @@ def _check_same_positions(name, g, x):
                          f"{g.nnz} and {x.nnz} stored values")
 
 
-def _lambd_at_stored(name, lambd, x):
+def _lambd_at_stored(name: str, lambd: Any, x: Any) -> Any:
     """lambd, or for an array lambd its values at x's stored positions."""
     if np.ndim(lambd) == 0:
         return lambd
@@ -122,7 +126,7 @@ def _lambd_at_stored(name, lambd, x):
     return np.broadcast_to(lambd, x.shape)[_coords(x)]
 
 
-def _coords(x):
+def _coords(x: Any) -> tuple[Any, ...]:
     """Index arrays shaped like x.data: where each stored value sits."""
     if x.format == "dia":
         rows, cols = x.shape
@@ -135,10 +139,10 @@ def _coords(x):
     return tuple(c.reshape(x.data.shape) for c in coords)
 
 
-def _with_data(x, data):
+def _with_data(x: Any, data: Any) -> Any:
     """x's format, shape and stored positions (copied) holding data."""
     if x.format in ("csr", "csc", "bsr"):
-        parts = (data, x.indices.copy(), x.indptr.copy())
+        parts: tuple[Any, ...] = (data, x.indices.copy(), x.indptr.copy())
     elif x.format == "coo":
         parts = (data, tuple(c.copy() for c in x.coords))
     else:

@@ -18,7 +18,7 @@ REAL_OF_COMPLEX = {"F": "f", "D": "d", "G": "g"}
 
 class Ufunc(NamedTuple):
     name: str
-    operands: tuple  # input names, in call order
+    operands: tuple[str, ...]  # input names, in call order
     has_complex: bool  # complex loops (the forward functions only)
     # the kernel, not memory, limits the speed: strided data is worth copying
     # through contiguous blocks where the kernel runs vectorized
@@ -28,10 +28,10 @@ class Ufunc(NamedTuple):
     half_kernel: str = ""
 
     @property
-    def nin(self):
+    def nin(self) -> int:
         return len(self.operands)
 
-    def types(self):
+    def types(self) -> list[str]:
         """NumPy type signatures, e.g. ["ee->e", "ff->f", ..., "Ff->F"]."""
         sigs = [t * self.nin + "->" + t for t in REAL_TYPES]
         if self.has_complex:

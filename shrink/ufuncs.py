@@ -29,7 +29,7 @@ tanhshrink_backward = _UFUNCS["tanhshrink_backward"]
 # NumPy names its own ufuncs the same way (np.add.__module__ == "numpy").
 for _name, _ufunc in _UFUNCS.items():
     _ufunc.__module__ = __name__
-    _ufunc.__qualname__ = _name
+    _ufunc.__qualname__ = _name  # type: ignore[misc]  # read-only in the stubs only
 del _name, _ufunc
 
 __all__ = [

@@ -1,0 +1,25 @@
+# The compiled registration module (_ufuncs.pyx): the nine ufuncs and the build of
+# the real loops chosen for this CPU. mypy.stubtest checks this file against the
+# compiled module (tests/test_typing.py).
+from typing import Literal, Protocol
+
+import numpy as np
+
+from shrink._table import Ufunc
+
+class _RealLoops(Protocol):
+    """One build of the real loops (_loops_baseline, _loops_x86_64_v3, ...)."""
+
+    def set_num_threads(self, n: int) -> int: ...
+    def get_num_threads(self) -> int: ...
+    def threads_for_size(self, n: int) -> int: ...
+    def openmp_available(self) -> bool: ...
+    def loop_pointers(self) -> dict[tuple[str, str], object]: ...
+
+CPU_DISPATCH: Literal["x86-64-v4", "x86-64-v3", "baseline"]
+REAL_LOOPS: _RealLoops
+UFUNC_OBJECTS: dict[str, np.ufunc]
+UFUNCS: tuple[Ufunc, ...]  # imported from _table, as at run time
+DOCSTRINGS: dict[str, str]  # imported from _docstrings
+
+def loop_pointers() -> dict[tuple[str, str], object]: ...
