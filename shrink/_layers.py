@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 
@@ -35,12 +35,17 @@ def _check_layer_lambd(cls_name: str, lambd: object) -> None:
     check_lambd_alone(cls_name, lambd)
 
 
+class _Functions(NamedTuple):
+    """The public functions a layer applies."""
+    forward: Callable[..., Any]
+    grad: Callable[..., Any]
+    backward: Callable[..., Any]
+
+
 class _ThresholdLayer:
     __slots__ = ("_lambd",)
     # Results are Any: out= may be any array, and containers return their own type.
-    _function: ClassVar[Callable[..., Any]]
-    _derivative: ClassVar[Callable[..., Any]]
-    _vjp: ClassVar[Callable[..., Any]]
+    _functions: ClassVar[_Functions]
 
     def __init__(self, lambd: float | np.floating[Any] | np.integer[Any] = 0.5) -> None:
         _check_layer_lambd(type(self).__name__, lambd)
@@ -56,15 +61,15 @@ class _ThresholdLayer:
 
     def forward(self, x: Any, **keywords: Any) -> Any:
         """The function applied to x; keywords as for the function (out=, ...)."""
-        return self._function(x, self._lambd, **keywords)
+        return self._functions.forward(x, self._lambd, **keywords)
 
     def grad(self, x: Any, **keywords: Any) -> Any:
         """The derivative at x: 1 outside the band, +0.0 inside, NaN at NaN."""
-        return self._derivative(x, self._lambd, **keywords)
+        return self._functions.grad(x, self._lambd, **keywords)
 
     def backward(self, grad_output: Any, x: Any, **keywords: Any) -> Any:
         """grad_output times the derivative at x, fused (no temporary)."""
-        return self._vjp(grad_output, x, self._lambd, **keywords)
+        return self._functions.backward(grad_output, x, self._lambd, **keywords)
 
     def __repr__(self) -> str:  # as torch.nn.Softshrink prints itself: str(lambd)
         return f"{type(self).__name__}({self._lambd!s})"
@@ -96,9 +101,7 @@ class Hardshrink(_ThresholdLayer):
     """
 
     __slots__ = ()
-    _function = staticmethod(_f.hardshrink)
-    _derivative = staticmethod(_f.hardshrink_grad)
-    _vjp = staticmethod(_f.hardshrink_backward)
+    _functions = _Functions(_f.hardshrink, _f.hardshrink_grad, _f.hardshrink_backward)
 
 
 class Softshrink(_ThresholdLayer):
@@ -113,9 +116,7 @@ class Softshrink(_ThresholdLayer):
     """
 
     __slots__ = ()
-    _function = staticmethod(_f.softshrink)
-    _derivative = staticmethod(_f.softshrink_grad)
-    _vjp = staticmethod(_f.softshrink_backward)
+    _functions = _Functions(_f.softshrink, _f.softshrink_grad, _f.softshrink_backward)
 
 
 class Tanhshrink:
