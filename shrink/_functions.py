@@ -5,6 +5,8 @@ keywords passed through, so out=, where=, casting=, order=, dtype= and subok= ke
 their ufunc meaning, and containers that implement ``__array_ufunc__`` (dask,
 xarray, pandas, ...) receive the call: x is never converted here.
 
+When the ufunc refuses x or grad_output, ``_operands.py`` says which and why.
+
 The common call, a Python float lambd and no keywords, is spelled out inline in
 each function: on a 1-element array a helper call or a parsed keyword costs as
 much as a third of the ufunc call itself.
@@ -12,6 +14,7 @@ much as a third of the ufunc call itself.
 
 from shrink import ufuncs as _u
 from shrink._lambd import ALWAYS_FINITE, check_lambd
+from shrink._operands import raise_operand_error
 
 _KEYWORDS = """\
 out : ndarray or tuple of ndarray, optional
@@ -30,10 +33,11 @@ Raises
 ------
 TypeError
     lambd is bool, complex, str, None or an array of those; x has no loop
-    (object, str, datetime).
+    (object, str, datetime, void, None).
 ValueError
     lambd is negative, NaN, infinite, or not finite in the result dtype; the
-    message names the first bad value (and its index for an array)."""
+    message names the first bad value (and its index for an array). x is a
+    ragged nested sequence."""
 
 
 def _with_keywords(ufunc, operands, out, where, casting, order, dtype, subok):
@@ -86,11 +90,15 @@ def hardshrink(x, lambd=0.5, *, out=None, where=True, casting="same_kind", order
                dtype=None, subok=True):
     if type(lambd) is not float or not 0.0 <= lambd <= ALWAYS_FINITE:
         check_lambd("hardshrink", lambd, (x,), dtype)
-    if out is None and where is True and casting == "same_kind" and order == "K" \
-            and dtype is None and subok is True:
-        return _u.hardshrink(x, lambd)
-    return _with_keywords(_u.hardshrink, (x, lambd),
-                          out, where, casting, order, dtype, subok)
+    try:
+        if out is None and where is True and casting == "same_kind" and order == "K" \
+                and dtype is None and subok is True:
+            return _u.hardshrink(x, lambd)
+        return _with_keywords(_u.hardshrink, (x, lambd),
+                              out, where, casting, order, dtype, subok)
+    except (TypeError, ValueError) as error:
+        raise_operand_error("hardshrink", error, True, (("x", x),))
+        raise
 
 
 @_doc("""Soft shrinkage (soft thresholding), the proximal operator of lambd * abs(x).
@@ -132,11 +140,15 @@ def softshrink(x, lambd=0.5, *, out=None, where=True, casting="same_kind", order
                dtype=None, subok=True):
     if type(lambd) is not float or not 0.0 <= lambd <= ALWAYS_FINITE:
         check_lambd("softshrink", lambd, (x,), dtype)
-    if out is None and where is True and casting == "same_kind" and order == "K" \
-            and dtype is None and subok is True:
-        return _u.softshrink(x, lambd)
-    return _with_keywords(_u.softshrink, (x, lambd),
-                          out, where, casting, order, dtype, subok)
+    try:
+        if out is None and where is True and casting == "same_kind" and order == "K" \
+                and dtype is None and subok is True:
+            return _u.softshrink(x, lambd)
+        return _with_keywords(_u.softshrink, (x, lambd),
+                              out, where, casting, order, dtype, subok)
+    except (TypeError, ValueError) as error:
+        raise_operand_error("softshrink", error, True, (("x", x),))
+        raise
 
 
 @_doc("""tanhshrink(x) = x - tanh(x), accurate where the difference cancels.
@@ -170,11 +182,15 @@ np.float32(3.333333e-13)
 """)
 def tanhshrink(x, *, out=None, where=True, casting="same_kind", order="K", dtype=None,
                subok=True):
-    if out is None and where is True and casting == "same_kind" and order == "K" \
-            and dtype is None and subok is True:
-        return _u.tanhshrink(x)
-    return _with_keywords(_u.tanhshrink, (x,),
-                          out, where, casting, order, dtype, subok)
+    try:
+        if out is None and where is True and casting == "same_kind" and order == "K" \
+                and dtype is None and subok is True:
+            return _u.tanhshrink(x)
+        return _with_keywords(_u.tanhshrink, (x,),
+                              out, where, casting, order, dtype, subok)
+    except (TypeError, ValueError) as error:
+        raise_operand_error("tanhshrink", error, True, (("x", x),))
+        raise
 
 
 @_doc("""Derivative of hardshrink: 1 where abs(x) > lambd, 0 where abs(x) <= lambd.
@@ -203,11 +219,15 @@ def hardshrink_grad(x, lambd=0.5, *, out=None, where=True, casting="same_kind", 
                     dtype=None, subok=True):
     if type(lambd) is not float or not 0.0 <= lambd <= ALWAYS_FINITE:
         check_lambd("hardshrink_grad", lambd, (x,), dtype)
-    if out is None and where is True and casting == "same_kind" and order == "K" \
-            and dtype is None and subok is True:
-        return _u.hardshrink_grad(x, lambd)
-    return _with_keywords(_u.hardshrink_grad, (x, lambd),
-                          out, where, casting, order, dtype, subok)
+    try:
+        if out is None and where is True and casting == "same_kind" and order == "K" \
+                and dtype is None and subok is True:
+            return _u.hardshrink_grad(x, lambd)
+        return _with_keywords(_u.hardshrink_grad, (x, lambd),
+                              out, where, casting, order, dtype, subok)
+    except (TypeError, ValueError) as error:
+        raise_operand_error("hardshrink_grad", error, False, (("x", x),))
+        raise
 
 
 @_doc("""Derivative of softshrink: 1 where abs(x) > lambd, 0 where abs(x) <= lambd.
@@ -236,11 +256,15 @@ def softshrink_grad(x, lambd=0.5, *, out=None, where=True, casting="same_kind", 
                     dtype=None, subok=True):
     if type(lambd) is not float or not 0.0 <= lambd <= ALWAYS_FINITE:
         check_lambd("softshrink_grad", lambd, (x,), dtype)
-    if out is None and where is True and casting == "same_kind" and order == "K" \
-            and dtype is None and subok is True:
-        return _u.softshrink_grad(x, lambd)
-    return _with_keywords(_u.softshrink_grad, (x, lambd),
-                          out, where, casting, order, dtype, subok)
+    try:
+        if out is None and where is True and casting == "same_kind" and order == "K" \
+                and dtype is None and subok is True:
+            return _u.softshrink_grad(x, lambd)
+        return _with_keywords(_u.softshrink_grad, (x, lambd),
+                              out, where, casting, order, dtype, subok)
+    except (TypeError, ValueError) as error:
+        raise_operand_error("softshrink_grad", error, False, (("x", x),))
+        raise
 
 
 @_doc("""Derivative of tanhshrink: tanh(x)**2.
@@ -264,11 +288,15 @@ array([0.00000000e+00, 9.99999333e-07, 1.00000000e+00])
 """)
 def tanhshrink_grad(x, *, out=None, where=True, casting="same_kind", order="K", dtype=None,
                     subok=True):
-    if out is None and where is True and casting == "same_kind" and order == "K" \
-            and dtype is None and subok is True:
-        return _u.tanhshrink_grad(x)
-    return _with_keywords(_u.tanhshrink_grad, (x,),
-                          out, where, casting, order, dtype, subok)
+    try:
+        if out is None and where is True and casting == "same_kind" and order == "K" \
+                and dtype is None and subok is True:
+            return _u.tanhshrink_grad(x)
+        return _with_keywords(_u.tanhshrink_grad, (x,),
+                              out, where, casting, order, dtype, subok)
+    except (TypeError, ValueError) as error:
+        raise_operand_error("tanhshrink_grad", error, False, (("x", x),))
+        raise
 
 
 @_doc("""Backward pass of hardshrink: grad_output where abs(x) > lambd, else 0.
@@ -304,11 +332,16 @@ def hardshrink_backward(grad_output, x, lambd=0.5, *, out=None, where=True, cast
                         order="K", dtype=None, subok=True):
     if type(lambd) is not float or not 0.0 <= lambd <= ALWAYS_FINITE:
         check_lambd("hardshrink_backward", lambd, (grad_output, x), dtype)
-    if out is None and where is True and casting == "same_kind" and order == "K" \
-            and dtype is None and subok is True:
-        return _u.hardshrink_backward(grad_output, x, lambd)
-    return _with_keywords(_u.hardshrink_backward, (grad_output, x, lambd),
-                          out, where, casting, order, dtype, subok)
+    try:
+        if out is None and where is True and casting == "same_kind" and order == "K" \
+                and dtype is None and subok is True:
+            return _u.hardshrink_backward(grad_output, x, lambd)
+        return _with_keywords(_u.hardshrink_backward, (grad_output, x, lambd),
+                              out, where, casting, order, dtype, subok)
+    except (TypeError, ValueError) as error:
+        raise_operand_error("hardshrink_backward", error, False,
+                            (("grad_output", grad_output), ("x", x)))
+        raise
 
 
 @_doc("""Backward pass of softshrink: grad_output where abs(x) > lambd, else 0.
@@ -340,11 +373,16 @@ def softshrink_backward(grad_output, x, lambd=0.5, *, out=None, where=True, cast
                         order="K", dtype=None, subok=True):
     if type(lambd) is not float or not 0.0 <= lambd <= ALWAYS_FINITE:
         check_lambd("softshrink_backward", lambd, (grad_output, x), dtype)
-    if out is None and where is True and casting == "same_kind" and order == "K" \
-            and dtype is None and subok is True:
-        return _u.softshrink_backward(grad_output, x, lambd)
-    return _with_keywords(_u.softshrink_backward, (grad_output, x, lambd),
-                          out, where, casting, order, dtype, subok)
+    try:
+        if out is None and where is True and casting == "same_kind" and order == "K" \
+                and dtype is None and subok is True:
+            return _u.softshrink_backward(grad_output, x, lambd)
+        return _with_keywords(_u.softshrink_backward, (grad_output, x, lambd),
+                              out, where, casting, order, dtype, subok)
+    except (TypeError, ValueError) as error:
+        raise_operand_error("softshrink_backward", error, False,
+                            (("grad_output", grad_output), ("x", x)))
+        raise
 
 
 @_doc("""Backward pass of tanhshrink: grad_output * tanh(x)**2, rounded once.
@@ -370,8 +408,13 @@ array([2., 0.])
 """)
 def tanhshrink_backward(grad_output, x, *, out=None, where=True, casting="same_kind", order="K",
                         dtype=None, subok=True):
-    if out is None and where is True and casting == "same_kind" and order == "K" \
-            and dtype is None and subok is True:
-        return _u.tanhshrink_backward(grad_output, x)
-    return _with_keywords(_u.tanhshrink_backward, (grad_output, x),
-                          out, where, casting, order, dtype, subok)
+    try:
+        if out is None and where is True and casting == "same_kind" and order == "K" \
+                and dtype is None and subok is True:
+            return _u.tanhshrink_backward(grad_output, x)
+        return _with_keywords(_u.tanhshrink_backward, (grad_output, x),
+                              out, where, casting, order, dtype, subok)
+    except (TypeError, ValueError) as error:
+        raise_operand_error("tanhshrink_backward", error, False,
+                            (("grad_output", grad_output), ("x", x)))
+        raise

@@ -6,6 +6,8 @@ Python float or int in [0, 65504], is finite in every float dtype (65504 is the
 float16 maximum) and costs two comparisons; everything else takes the slow path.
 """
 
+import reprlib
+
 import numpy as np
 
 ALWAYS_FINITE = float(np.finfo(np.float16).max)  # finite in every float dtype
@@ -57,7 +59,12 @@ def _check_slowly(func, lambd, operands, dtype):
         # ufunc receives it as it is and gives NaN where it is invalid.
         return
     else:
-        values = np.asarray(lambd)
+        try:
+            values = np.asarray(lambd)
+        except (ValueError, TypeError):  # a ragged nested sequence, most often
+            raise ValueError(f"{func}: lambd must be a real number or an array of real "
+                             f"numbers, got a sequence NumPy cannot make an array of: "
+                             f"{reprlib.repr(lambd)}") from None
     if values.dtype.kind not in "iuf":
         raise _type_error(func, f"an array of dtype {values.dtype}" if values.ndim
                           else repr(lambd))
@@ -115,4 +122,9 @@ def _dtype_or_weak_type(operand):
     dtype = getattr(operand, "dtype", None)
     if dtype is not None:
         return np.dtype(dtype)
-    return None if _is_container(operand) else np.asarray(operand).dtype
+    if _is_container(operand):
+        return None
+    try:
+        return np.asarray(operand).dtype
+    except (ValueError, TypeError):
+        return None  # a ragged list: the ufunc call raises, and says which operand
