@@ -88,6 +88,9 @@ def _run(work, rounds):
 
 @pytest.mark.skipif(not os.path.exists("/proc/self/statm"), reason="needs Linux /proc")
 def test_200k_calls_leak_nothing():
+    # Under AddressSanitizer or valgrind (tools/memcheck.sh) freed memory is held
+    # in quarantine, so the resident set grows without a leak: counts only there.
+    rss_matters = os.environ.get("SHRINK_MEMCHECK") != "1"
     work, watched = _workload()
     rounds = CALLS // len(work) + 1
     with np.errstate(all="ignore"):
@@ -102,7 +105,7 @@ def test_200k_calls_leak_nothing():
     assert rounds * len(work) >= CALLS
     assert {k: sys.getrefcount(v) for k, v in watched.items()} == counts
     assert {n: sys.getrefcount(getattr(ufuncs, n)) for n in NAMES} == ufunc_counts
-    assert after - before <= ALLOWED_GROWTH, \
+    assert after - before <= ALLOWED_GROWTH or not rss_matters, \
         f"RSS grew by {(after - before) / 2**20:.1f} MiB over {rounds * len(work)} calls"
 
 
