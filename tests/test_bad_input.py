@@ -7,7 +7,8 @@ for out= / where= problems (SPEC §2: those need not name the function); and eve
 array involved (x, grad_output, an array lambd, out=) byte-for-byte unchanged.
 
 test_lambd.py pins the accepted lambd, the message format and promotion; this file
-crosses the rejected values with the dtypes of x and the ways of calling.
+crosses the rejected values with the dtypes of x and the ways of calling. An out=
+that partially overlaps an input is no error: test_overlap.py checks its result.
 """
 
 import os
