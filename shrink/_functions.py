@@ -5,6 +5,8 @@ keywords passed through, so out=, where=, casting=, order=, dtype= and subok= ke
 their ufunc meaning, and containers that implement ``__array_ufunc__`` (dask,
 xarray, pandas, ...) receive the call: x is never converted here.
 
+When the ufunc refuses x or grad_output, ``_operands.py`` says which and why.
+
 The common call, a Python float lambd and no keywords, is spelled out inline in
 each function: on a 1-element array a helper call or a parsed keyword costs as
 much as a third of the ufunc call itself.
@@ -16,6 +18,7 @@ nothing (a try block is free until something raises).
 
 from shrink import _sparse, ufuncs as _u
 from shrink._lambd import ALWAYS_FINITE, check_lambd
+from shrink._operands import raise_operand_error
 
 _KEYWORDS = """\
 out : ndarray or tuple of ndarray, optional
@@ -34,24 +37,36 @@ Raises
 ------
 TypeError
     lambd is bool, complex, str, None or an array of those; x has no loop
-    (object, str, datetime).
+    (object, str, datetime, void, None).
 ValueError
     lambd is negative, NaN, infinite, or not finite in the result dtype; the
-    message names the first bad value (and its index for an array)."""
+    message names the first bad value (and its index for an array). x is a
+    ragged nested sequence."""
 
 
-def _with_keywords(ufunc, operands, out, where, casting, order, dtype, subok):
-    """The call with keywords; out is passed on only when given, so that NumPy
-    still warns about where= without out= (the result would be uninitialised)."""
+def _keywords(out, where, casting, order, dtype, subok):
+    """The ufunc keywords; out only when given, so that NumPy still warns about
+    where= without out= (the result would be uninitialised)."""
     keywords = {"where": where, "casting": casting, "order": order, "dtype": dtype, "subok": subok}
     if out is not None:
         keywords["out"] = out
-    try:
-        return ufunc(*operands, **keywords)
-    except TypeError:
-        if not _sparse.any_sparse(*operands):
-            raise
-    return _sparse.apply(ufunc, operands, keywords)
+    return keywords
+
+
+def _with_keywords(ufunc, operands, out, where, casting, order, dtype, subok):
+    return ufunc(*operands, **_keywords(out, where, casting, order, dtype, subok))
+
+
+def _recover(error, ufunc, operands, complex_ok, named, out, where, casting, order, dtype,
+             subok):
+    """The ufunc raised. scipy.sparse operands, which NumPy cannot take, go to
+    _sparse; any other failure is raised again naming the function and, when it
+    is an operand's fault, the operand and its value. Called after the except
+    block, so a sparse error does not show NumPy's refusal as its context."""
+    if _sparse.any_sparse(*operands):
+        return _sparse.apply(ufunc, operands, _keywords(out, where, casting, order, dtype, subok))
+    raise_operand_error(ufunc.__name__, error, complex_ok, named)
+    raise error
 
 
 def _doc(text):
@@ -95,16 +110,16 @@ def hardshrink(x, lambd=0.5, *, out=None, where=True, casting="same_kind", order
                dtype=None, subok=True):
     if type(lambd) is not float or not 0.0 <= lambd <= ALWAYS_FINITE:
         check_lambd("hardshrink", lambd, (x,), dtype)
-    if out is None and where is True and casting == "same_kind" and order == "K" \
-            and dtype is None and subok is True:
-        try:
+    try:
+        if out is None and where is True and casting == "same_kind" and order == "K" \
+                and dtype is None and subok is True:
             return _u.hardshrink(x, lambd)
-        except TypeError:
-            if not _sparse.any_sparse(x):
-                raise
-        return _sparse.apply(_u.hardshrink, (x, lambd))
-    return _with_keywords(_u.hardshrink, (x, lambd),
-                          out, where, casting, order, dtype, subok)
+        return _with_keywords(_u.hardshrink, (x, lambd),
+                              out, where, casting, order, dtype, subok)
+    except (TypeError, ValueError) as error:
+        failure = error
+    return _recover(failure, _u.hardshrink, (x, lambd), True, (("x", x),),
+                    out, where, casting, order, dtype, subok)
 
 
 @_doc("""Soft shrinkage (soft thresholding), the proximal operator of lambd * abs(x).
@@ -146,16 +161,16 @@ def softshrink(x, lambd=0.5, *, out=None, where=True, casting="same_kind", order
                dtype=None, subok=True):
     if type(lambd) is not float or not 0.0 <= lambd <= ALWAYS_FINITE:
         check_lambd("softshrink", lambd, (x,), dtype)
-    if out is None and where is True and casting == "same_kind" and order == "K" \
-            and dtype is None and subok is True:
-        try:
+    try:
+        if out is None and where is True and casting == "same_kind" and order == "K" \
+                and dtype is None and subok is True:
             return _u.softshrink(x, lambd)
-        except TypeError:
-            if not _sparse.any_sparse(x):
-                raise
-        return _sparse.apply(_u.softshrink, (x, lambd))
-    return _with_keywords(_u.softshrink, (x, lambd),
-                          out, where, casting, order, dtype, subok)
+        return _with_keywords(_u.softshrink, (x, lambd),
+                              out, where, casting, order, dtype, subok)
+    except (TypeError, ValueError) as error:
+        failure = error
+    return _recover(failure, _u.softshrink, (x, lambd), True, (("x", x),),
+                    out, where, casting, order, dtype, subok)
 
 
 @_doc("""tanhshrink(x) = x - tanh(x), accurate where the difference cancels.
@@ -189,16 +204,16 @@ np.float32(3.333333e-13)
 """)
 def tanhshrink(x, *, out=None, where=True, casting="same_kind", order="K", dtype=None,
                subok=True):
-    if out is None and where is True and casting == "same_kind" and order == "K" \
-            and dtype is None and subok is True:
-        try:
+    try:
+        if out is None and where is True and casting == "same_kind" and order == "K" \
+                and dtype is None and subok is True:
             return _u.tanhshrink(x)
-        except TypeError:
-            if not _sparse.any_sparse(x):
-                raise
-        return _sparse.apply(_u.tanhshrink, (x,))
-    return _with_keywords(_u.tanhshrink, (x,),
-                          out, where, casting, order, dtype, subok)
+        return _with_keywords(_u.tanhshrink, (x,),
+                              out, where, casting, order, dtype, subok)
+    except (TypeError, ValueError) as error:
+        failure = error
+    return _recover(failure, _u.tanhshrink, (x,), True, (("x", x),),
+                    out, where, casting, order, dtype, subok)
 
 
 @_doc("""Derivative of hardshrink: 1 where abs(x) > lambd, 0 where abs(x) <= lambd.
@@ -227,16 +242,16 @@ def hardshrink_grad(x, lambd=0.5, *, out=None, where=True, casting="same_kind", 
                     dtype=None, subok=True):
     if type(lambd) is not float or not 0.0 <= lambd <= ALWAYS_FINITE:
         check_lambd("hardshrink_grad", lambd, (x,), dtype)
-    if out is None and where is True and casting == "same_kind" and order == "K" \
-            and dtype is None and subok is True:
-        try:
+    try:
+        if out is None and where is True and casting == "same_kind" and order == "K" \
+                and dtype is None and subok is True:
             return _u.hardshrink_grad(x, lambd)
-        except TypeError:
-            if not _sparse.any_sparse(x):
-                raise
-        return _sparse.apply(_u.hardshrink_grad, (x, lambd))
-    return _with_keywords(_u.hardshrink_grad, (x, lambd),
-                          out, where, casting, order, dtype, subok)
+        return _with_keywords(_u.hardshrink_grad, (x, lambd),
+                              out, where, casting, order, dtype, subok)
+    except (TypeError, ValueError) as error:
+        failure = error
+    return _recover(failure, _u.hardshrink_grad, (x, lambd), False, (("x", x),),
+                    out, where, casting, order, dtype, subok)
 
 
 @_doc("""Derivative of softshrink: 1 where abs(x) > lambd, 0 where abs(x) <= lambd.
@@ -265,16 +280,16 @@ def softshrink_grad(x, lambd=0.5, *, out=None, where=True, casting="same_kind", 
                     dtype=None, subok=True):
     if type(lambd) is not float or not 0.0 <= lambd <= ALWAYS_FINITE:
         check_lambd("softshrink_grad", lambd, (x,), dtype)
-    if out is None and where is True and casting == "same_kind" and order == "K" \
-            and dtype is None and subok is True:
-        try:
+    try:
+        if out is None and where is True and casting == "same_kind" and order == "K" \
+                and dtype is None and subok is True:
             return _u.softshrink_grad(x, lambd)
-        except TypeError:
-            if not _sparse.any_sparse(x):
-                raise
-        return _sparse.apply(_u.softshrink_grad, (x, lambd))
-    return _with_keywords(_u.softshrink_grad, (x, lambd),
-                          out, where, casting, order, dtype, subok)
+        return _with_keywords(_u.softshrink_grad, (x, lambd),
+                              out, where, casting, order, dtype, subok)
+    except (TypeError, ValueError) as error:
+        failure = error
+    return _recover(failure, _u.softshrink_grad, (x, lambd), False, (("x", x),),
+                    out, where, casting, order, dtype, subok)
 
 
 @_doc("""Derivative of tanhshrink: tanh(x)**2.
@@ -298,16 +313,16 @@ array([0.00000000e+00, 9.99999333e-07, 1.00000000e+00])
 """)
 def tanhshrink_grad(x, *, out=None, where=True, casting="same_kind", order="K", dtype=None,
                     subok=True):
-    if out is None and where is True and casting == "same_kind" and order == "K" \
-            and dtype is None and subok is True:
-        try:
+    try:
+        if out is None and where is True and casting == "same_kind" and order == "K" \
+                and dtype is None and subok is True:
             return _u.tanhshrink_grad(x)
-        except TypeError:
-            if not _sparse.any_sparse(x):
-                raise
-        return _sparse.apply(_u.tanhshrink_grad, (x,))
-    return _with_keywords(_u.tanhshrink_grad, (x,),
-                          out, where, casting, order, dtype, subok)
+        return _with_keywords(_u.tanhshrink_grad, (x,),
+                              out, where, casting, order, dtype, subok)
+    except (TypeError, ValueError) as error:
+        failure = error
+    return _recover(failure, _u.tanhshrink_grad, (x,), False, (("x", x),),
+                    out, where, casting, order, dtype, subok)
 
 
 @_doc("""Backward pass of hardshrink: grad_output where abs(x) > lambd, else 0.
@@ -343,16 +358,17 @@ def hardshrink_backward(grad_output, x, lambd=0.5, *, out=None, where=True, cast
                         order="K", dtype=None, subok=True):
     if type(lambd) is not float or not 0.0 <= lambd <= ALWAYS_FINITE:
         check_lambd("hardshrink_backward", lambd, (grad_output, x), dtype)
-    if out is None and where is True and casting == "same_kind" and order == "K" \
-            and dtype is None and subok is True:
-        try:
+    try:
+        if out is None and where is True and casting == "same_kind" and order == "K" \
+                and dtype is None and subok is True:
             return _u.hardshrink_backward(grad_output, x, lambd)
-        except TypeError:
-            if not _sparse.any_sparse(grad_output, x):
-                raise
-        return _sparse.apply(_u.hardshrink_backward, (grad_output, x, lambd))
-    return _with_keywords(_u.hardshrink_backward, (grad_output, x, lambd),
-                          out, where, casting, order, dtype, subok)
+        return _with_keywords(_u.hardshrink_backward, (grad_output, x, lambd),
+                              out, where, casting, order, dtype, subok)
+    except (TypeError, ValueError) as error:
+        failure = error
+    return _recover(failure, _u.hardshrink_backward, (grad_output, x, lambd), False,
+                    (("grad_output", grad_output), ("x", x)),
+                    out, where, casting, order, dtype, subok)
 
 
 @_doc("""Backward pass of softshrink: grad_output where abs(x) > lambd, else 0.
@@ -384,16 +400,17 @@ def softshrink_backward(grad_output, x, lambd=0.5, *, out=None, where=True, cast
                         order="K", dtype=None, subok=True):
     if type(lambd) is not float or not 0.0 <= lambd <= ALWAYS_FINITE:
         check_lambd("softshrink_backward", lambd, (grad_output, x), dtype)
-    if out is None and where is True and casting == "same_kind" and order == "K" \
-            and dtype is None and subok is True:
-        try:
+    try:
+        if out is None and where is True and casting == "same_kind" and order == "K" \
+                and dtype is None and subok is True:
             return _u.softshrink_backward(grad_output, x, lambd)
-        except TypeError:
-            if not _sparse.any_sparse(grad_output, x):
-                raise
-        return _sparse.apply(_u.softshrink_backward, (grad_output, x, lambd))
-    return _with_keywords(_u.softshrink_backward, (grad_output, x, lambd),
-                          out, where, casting, order, dtype, subok)
+        return _with_keywords(_u.softshrink_backward, (grad_output, x, lambd),
+                              out, where, casting, order, dtype, subok)
+    except (TypeError, ValueError) as error:
+        failure = error
+    return _recover(failure, _u.softshrink_backward, (grad_output, x, lambd), False,
+                    (("grad_output", grad_output), ("x", x)),
+                    out, where, casting, order, dtype, subok)
 
 
 @_doc("""Backward pass of tanhshrink: grad_output * tanh(x)**2, rounded once.
@@ -419,13 +436,14 @@ array([2., 0.])
 """)
 def tanhshrink_backward(grad_output, x, *, out=None, where=True, casting="same_kind", order="K",
                         dtype=None, subok=True):
-    if out is None and where is True and casting == "same_kind" and order == "K" \
-            and dtype is None and subok is True:
-        try:
+    try:
+        if out is None and where is True and casting == "same_kind" and order == "K" \
+                and dtype is None and subok is True:
             return _u.tanhshrink_backward(grad_output, x)
-        except TypeError:
-            if not _sparse.any_sparse(grad_output, x):
-                raise
-        return _sparse.apply(_u.tanhshrink_backward, (grad_output, x))
-    return _with_keywords(_u.tanhshrink_backward, (grad_output, x),
-                          out, where, casting, order, dtype, subok)
+        return _with_keywords(_u.tanhshrink_backward, (grad_output, x),
+                              out, where, casting, order, dtype, subok)
+    except (TypeError, ValueError) as error:
+        failure = error
+    return _recover(failure, _u.tanhshrink_backward, (grad_output, x), False,
+                    (("grad_output", grad_output), ("x", x)),
+                    out, where, casting, order, dtype, subok)

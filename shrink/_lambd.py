@@ -8,6 +8,7 @@ float16 maximum) and costs two comparisons; everything else takes the slow path.
 
 from __future__ import annotations  # annotations stay strings: no cost at import
 
+import reprlib
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -71,7 +72,12 @@ def _check_slowly(func: str, lambd: object, operands: tuple[object, ...] | None,
         # ufunc receives it as it is and gives NaN where it is invalid.
         return
     else:
-        values = np.asarray(lambd)
+        try:
+            values = np.asarray(lambd)
+        except (ValueError, TypeError):  # a ragged nested sequence, most often
+            raise ValueError(f"{func}: lambd must be a real number or an array of real "
+                             f"numbers, got a sequence NumPy cannot make an array of: "
+                             f"{reprlib.repr(lambd)}") from None
     if values.dtype.kind not in "iuf":
         raise _type_error(func, f"an array of dtype {values.dtype}" if values.ndim
                           else repr(lambd))
@@ -136,5 +142,8 @@ def _dtype_or_weak_type(operand: object) -> np.dtype[Any] | type | None:
         return found
     if _is_container(operand):
         return None
-    array: NDArray[Any] = np.asarray(operand)
+    try:
+        array: NDArray[Any] = np.asarray(operand)
+    except (ValueError, TypeError):
+        return None  # a ragged list: the ufunc call raises, and says which operand
     return array.dtype

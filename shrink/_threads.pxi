@@ -72,9 +72,37 @@ cdef void run_chunk(inner_loop loop, char** args, npy_intp* steps, int nargs,
     loop(chunk_args, &length, steps, ONE_CHUNK)
 
 
+cdef inline bint shares_memory_with_output(char** args, npy_intp* steps, int nargs,
+                                          npy_intp n) noexcept nogil:
+    """Whether an input's span of memory meets the output's, other than as the
+    very same elements (out=x, in place).
+
+    NumPy hands a loop overlapping operands without copying them when the input
+    runs ahead of the output (out = b[:-1], x = b[1:]): that is safe only if the
+    elements are processed in order, which chunks on several threads are not.
+    Spans are widened by the largest itemsize (16), so this errs on the side of
+    one thread."""
+    cdef int k, o = nargs - 1
+    cdef char* out_lo = args[o] + min(<npy_intp>0, (n - 1) * steps[o])
+    cdef char* out_hi = args[o] + max(<npy_intp>0, (n - 1) * steps[o]) + 16
+    cdef char* lo
+    cdef char* hi
+    for k in range(o):
+        if args[k] == args[o] and steps[k] == steps[o]:
+            continue
+        lo = args[k] + min(<npy_intp>0, (n - 1) * steps[k])
+        hi = args[k] + max(<npy_intp>0, (n - 1) * steps[k]) + 16
+        if lo < out_hi and out_lo < hi:
+            return True
+    return False
+
+
 cdef void split_across_threads(inner_loop loop, char** args, npy_intp* dims,
                                npy_intp* steps, int nargs, int nthreads) noexcept nogil:
     cdef npy_intp n = dims[0]
+    if shares_memory_with_output(args, steps, nargs, n):
+        loop(args, dims, steps, ONE_CHUNK)  # in order, on this thread
+        return
     cdef npy_intp chunk = ((n + nthreads - 1) // nthreads + CHUNK_ALIGN - 1) // CHUNK_ALIGN * CHUNK_ALIGN
     cdef npy_intp start
     cdef int t

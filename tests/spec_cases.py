@@ -152,7 +152,7 @@ def ref_hardsoft(name, x, lambd=0.5, g=None, dtype=None):
         ls = np.asarray(lambd).astype(dt)
         gs = np.asarray(1.0 if (g is None or f.kind != "backward") else g).astype(dt)
         xs, ls, gs = np.broadcast_arrays(xs, ls, gs)
-        bad = np.isnan(xs) | np.isnan(ls) | (ls < 0)
+        bad = np.isnan(xs) | np.isnan(ls) | (ls < 0) | np.isposinf(ls)  # domain: [0, inf)
         band = (xs >= -ls) & (xs <= ls)
         zero = np.zeros(xs.shape, dt)  # +0.0
         if f.kind == "forward":
@@ -163,7 +163,7 @@ def ref_hardsoft(name, x, lambd=0.5, g=None, dtype=None):
         elif f.kind == "grad":
             out = np.where(band, zero, np.ones(xs.shape, dt))
         else:
-            out = np.where(band, zero, gs)
+            out = np.where(band, zero, gs + zero)  # SPEC §4: every zero is +0.0, even g = -0.0
         out = np.where(bad, np.array(np.nan, dt), out).astype(dt)
     return out[()] if out.ndim == 0 else out
 
