@@ -59,14 +59,22 @@ def _with_keywords(ufunc, operands, out, where, casting, order, dtype, subok):
 
 def _recover(error, ufunc, operands, complex_ok, named, out, where, casting, order, dtype,
              subok):
-    """The ufunc raised. scipy.sparse operands, which NumPy cannot take, go to
-    _sparse; any other failure is raised again naming the function and, when it
-    is an operand's fault, the operand and its value. Called after the except
-    block, so a sparse error does not show NumPy's refusal as its context."""
+    """The ufunc raised (called inside the except block, so that no exception
+    outlives it in a local and ties it to a frame in a reference cycle). scipy.sparse
+    operands, which NumPy cannot take, go to _sparse; any other failure is raised
+    again naming the function and, when it is an operand's fault, the operand
+    and its value."""
     if _sparse.any_sparse(*operands):
-        return _sparse.apply(ufunc, operands, _keywords(out, where, casting, order, dtype, subok))
-    raise_operand_error(ufunc.__name__, error, complex_ok, named)
-    raise error
+        keywords = _keywords(out, where, casting, order, dtype, subok)
+        try:
+            return _sparse.apply(ufunc, operands, keywords)
+        except (TypeError, ValueError) as refusal:
+            raise refusal from None  # NumPy's refusal of a sparse operand is not the story
+    try:
+        raise_operand_error(ufunc.__name__, error, complex_ok, named)
+        raise error
+    finally:
+        del error  # the traceback holds this frame: no cycle through this local
 
 
 def _doc(text):
@@ -115,11 +123,10 @@ def hardshrink(x, lambd=0.5, *, out=None, where=True, casting="same_kind", order
                 and dtype is None and subok is True:
             return _u.hardshrink(x, lambd)
         return _with_keywords(_u.hardshrink, (x, lambd),
-                              out, where, casting, order, dtype, subok)
+                                  out, where, casting, order, dtype, subok)
     except (TypeError, ValueError) as error:
-        failure = error
-    return _recover(failure, _u.hardshrink, (x, lambd), True, (("x", x),),
-                    out, where, casting, order, dtype, subok)
+        return _recover(error, _u.hardshrink, (x, lambd), True, (("x", x),),
+                        out, where, casting, order, dtype, subok)
 
 
 @_doc("""Soft shrinkage (soft thresholding), the proximal operator of lambd * abs(x).
@@ -166,11 +173,10 @@ def softshrink(x, lambd=0.5, *, out=None, where=True, casting="same_kind", order
                 and dtype is None and subok is True:
             return _u.softshrink(x, lambd)
         return _with_keywords(_u.softshrink, (x, lambd),
-                              out, where, casting, order, dtype, subok)
+                                  out, where, casting, order, dtype, subok)
     except (TypeError, ValueError) as error:
-        failure = error
-    return _recover(failure, _u.softshrink, (x, lambd), True, (("x", x),),
-                    out, where, casting, order, dtype, subok)
+        return _recover(error, _u.softshrink, (x, lambd), True, (("x", x),),
+                        out, where, casting, order, dtype, subok)
 
 
 @_doc("""tanhshrink(x) = x - tanh(x), accurate where the difference cancels.
@@ -209,11 +215,10 @@ def tanhshrink(x, *, out=None, where=True, casting="same_kind", order="K", dtype
                 and dtype is None and subok is True:
             return _u.tanhshrink(x)
         return _with_keywords(_u.tanhshrink, (x,),
-                              out, where, casting, order, dtype, subok)
+                                  out, where, casting, order, dtype, subok)
     except (TypeError, ValueError) as error:
-        failure = error
-    return _recover(failure, _u.tanhshrink, (x,), True, (("x", x),),
-                    out, where, casting, order, dtype, subok)
+        return _recover(error, _u.tanhshrink, (x,), True, (("x", x),),
+                        out, where, casting, order, dtype, subok)
 
 
 @_doc("""Derivative of hardshrink: 1 where abs(x) > lambd, 0 where abs(x) <= lambd.
@@ -247,11 +252,10 @@ def hardshrink_grad(x, lambd=0.5, *, out=None, where=True, casting="same_kind", 
                 and dtype is None and subok is True:
             return _u.hardshrink_grad(x, lambd)
         return _with_keywords(_u.hardshrink_grad, (x, lambd),
-                              out, where, casting, order, dtype, subok)
+                                  out, where, casting, order, dtype, subok)
     except (TypeError, ValueError) as error:
-        failure = error
-    return _recover(failure, _u.hardshrink_grad, (x, lambd), False, (("x", x),),
-                    out, where, casting, order, dtype, subok)
+        return _recover(error, _u.hardshrink_grad, (x, lambd), False, (("x", x),),
+                        out, where, casting, order, dtype, subok)
 
 
 @_doc("""Derivative of softshrink: 1 where abs(x) > lambd, 0 where abs(x) <= lambd.
@@ -285,11 +289,10 @@ def softshrink_grad(x, lambd=0.5, *, out=None, where=True, casting="same_kind", 
                 and dtype is None and subok is True:
             return _u.softshrink_grad(x, lambd)
         return _with_keywords(_u.softshrink_grad, (x, lambd),
-                              out, where, casting, order, dtype, subok)
+                                  out, where, casting, order, dtype, subok)
     except (TypeError, ValueError) as error:
-        failure = error
-    return _recover(failure, _u.softshrink_grad, (x, lambd), False, (("x", x),),
-                    out, where, casting, order, dtype, subok)
+        return _recover(error, _u.softshrink_grad, (x, lambd), False, (("x", x),),
+                        out, where, casting, order, dtype, subok)
 
 
 @_doc("""Derivative of tanhshrink: tanh(x)**2.
@@ -318,11 +321,10 @@ def tanhshrink_grad(x, *, out=None, where=True, casting="same_kind", order="K", 
                 and dtype is None and subok is True:
             return _u.tanhshrink_grad(x)
         return _with_keywords(_u.tanhshrink_grad, (x,),
-                              out, where, casting, order, dtype, subok)
+                                  out, where, casting, order, dtype, subok)
     except (TypeError, ValueError) as error:
-        failure = error
-    return _recover(failure, _u.tanhshrink_grad, (x,), False, (("x", x),),
-                    out, where, casting, order, dtype, subok)
+        return _recover(error, _u.tanhshrink_grad, (x,), False, (("x", x),),
+                        out, where, casting, order, dtype, subok)
 
 
 @_doc("""Backward pass of hardshrink: grad_output where abs(x) > lambd, else 0.
@@ -363,12 +365,11 @@ def hardshrink_backward(grad_output, x, lambd=0.5, *, out=None, where=True, cast
                 and dtype is None and subok is True:
             return _u.hardshrink_backward(grad_output, x, lambd)
         return _with_keywords(_u.hardshrink_backward, (grad_output, x, lambd),
-                              out, where, casting, order, dtype, subok)
+                                  out, where, casting, order, dtype, subok)
     except (TypeError, ValueError) as error:
-        failure = error
-    return _recover(failure, _u.hardshrink_backward, (grad_output, x, lambd), False,
-                    (("grad_output", grad_output), ("x", x)),
-                    out, where, casting, order, dtype, subok)
+        return _recover(error, _u.hardshrink_backward, (grad_output, x, lambd), False,
+                        (("grad_output", grad_output), ("x", x)),
+                        out, where, casting, order, dtype, subok)
 
 
 @_doc("""Backward pass of softshrink: grad_output where abs(x) > lambd, else 0.
@@ -405,12 +406,11 @@ def softshrink_backward(grad_output, x, lambd=0.5, *, out=None, where=True, cast
                 and dtype is None and subok is True:
             return _u.softshrink_backward(grad_output, x, lambd)
         return _with_keywords(_u.softshrink_backward, (grad_output, x, lambd),
-                              out, where, casting, order, dtype, subok)
+                                  out, where, casting, order, dtype, subok)
     except (TypeError, ValueError) as error:
-        failure = error
-    return _recover(failure, _u.softshrink_backward, (grad_output, x, lambd), False,
-                    (("grad_output", grad_output), ("x", x)),
-                    out, where, casting, order, dtype, subok)
+        return _recover(error, _u.softshrink_backward, (grad_output, x, lambd), False,
+                        (("grad_output", grad_output), ("x", x)),
+                        out, where, casting, order, dtype, subok)
 
 
 @_doc("""Backward pass of tanhshrink: grad_output * tanh(x)**2, rounded once.
@@ -441,9 +441,8 @@ def tanhshrink_backward(grad_output, x, *, out=None, where=True, casting="same_k
                 and dtype is None and subok is True:
             return _u.tanhshrink_backward(grad_output, x)
         return _with_keywords(_u.tanhshrink_backward, (grad_output, x),
-                              out, where, casting, order, dtype, subok)
+                                  out, where, casting, order, dtype, subok)
     except (TypeError, ValueError) as error:
-        failure = error
-    return _recover(failure, _u.tanhshrink_backward, (grad_output, x), False,
-                    (("grad_output", grad_output), ("x", x)),
-                    out, where, casting, order, dtype, subok)
+        return _recover(error, _u.tanhshrink_backward, (grad_output, x), False,
+                        (("grad_output", grad_output), ("x", x)),
+                        out, where, casting, order, dtype, subok)

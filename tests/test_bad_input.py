@@ -50,7 +50,7 @@ def raises_exactly(cls, call):
 
 BAD_LAMBD = [
     pytest.param(-0.5, ValueError, "finite and >= 0, got -0.5", id="negative"),
-    pytest.param(-1, ValueError, "finite and >= 0, got -1.0", id="negative-int"),
+    pytest.param(-1, ValueError, "finite and >= 0, got -1", id="negative-int"),
     pytest.param(-5e-324, ValueError, "finite and >= 0, got -5e-324", id="negative-subnormal"),
     pytest.param(float("nan"), ValueError, "finite and >= 0, got nan", id="nan"),
     pytest.param(float("inf"), ValueError, "finite and >= 0, got inf", id="inf"),
