@@ -19,6 +19,7 @@ nothing (a try block is free until something raises).
 from shrink import _sparse, ufuncs as _u
 from shrink._lambd import ALWAYS_FINITE, check_lambd
 from shrink._operands import raise_operand_error
+from shrink._table import DECLARED
 
 _KEYWORDS = """\
 out : ndarray or tuple of ndarray, optional
@@ -57,13 +58,12 @@ def _with_keywords(ufunc, operands, out, where, casting, order, dtype, subok):
     return ufunc(*operands, **_keywords(out, where, casting, order, dtype, subok))
 
 
-def _recover(error, ufunc, operands, complex_ok, named, out, where, casting, order, dtype,
-             subok):
+def _recover(error, ufunc, operands, out, where, casting, order, dtype, subok):
     """The ufunc raised (called inside the except block, so that no exception
     outlives it in a local and ties it to a frame in a reference cycle). scipy.sparse
     operands, which NumPy cannot take, go to _sparse; any other failure is raised
     again naming the function and, when it is an operand's fault, the operand
-    and its value."""
+    and its value (names and complex support as _table.py declares them)."""
     if _sparse.any_sparse(*operands):
         keywords = _keywords(out, where, casting, order, dtype, subok)
         try:
@@ -71,7 +71,10 @@ def _recover(error, ufunc, operands, complex_ok, named, out, where, casting, ord
         except (TypeError, ValueError) as refusal:
             raise refusal from None  # NumPy's refusal of a sparse operand is not the story
     try:
-        raise_operand_error(ufunc.__name__, error, complex_ok, named)
+        declared = DECLARED[ufunc.__name__]
+        arrays = [(name, value) for name, value in zip(declared.operands, operands, strict=True)
+                  if name != "lambd"]
+        raise_operand_error(ufunc.__name__, error, declared.has_complex, arrays)
         raise error
     finally:
         del error  # the traceback holds this frame: no cycle through this local
@@ -123,9 +126,9 @@ def hardshrink(x, lambd=0.5, *, out=None, where=True, casting="same_kind", order
                 and dtype is None and subok is True:
             return _u.hardshrink(x, lambd)
         return _with_keywords(_u.hardshrink, (x, lambd),
-                                  out, where, casting, order, dtype, subok)
+                              out, where, casting, order, dtype, subok)
     except (TypeError, ValueError) as error:
-        return _recover(error, _u.hardshrink, (x, lambd), True, (("x", x),),
+        return _recover(error, _u.hardshrink, (x, lambd),
                         out, where, casting, order, dtype, subok)
 
 
@@ -173,9 +176,9 @@ def softshrink(x, lambd=0.5, *, out=None, where=True, casting="same_kind", order
                 and dtype is None and subok is True:
             return _u.softshrink(x, lambd)
         return _with_keywords(_u.softshrink, (x, lambd),
-                                  out, where, casting, order, dtype, subok)
+                              out, where, casting, order, dtype, subok)
     except (TypeError, ValueError) as error:
-        return _recover(error, _u.softshrink, (x, lambd), True, (("x", x),),
+        return _recover(error, _u.softshrink, (x, lambd),
                         out, where, casting, order, dtype, subok)
 
 
@@ -215,9 +218,9 @@ def tanhshrink(x, *, out=None, where=True, casting="same_kind", order="K", dtype
                 and dtype is None and subok is True:
             return _u.tanhshrink(x)
         return _with_keywords(_u.tanhshrink, (x,),
-                                  out, where, casting, order, dtype, subok)
+                              out, where, casting, order, dtype, subok)
     except (TypeError, ValueError) as error:
-        return _recover(error, _u.tanhshrink, (x,), True, (("x", x),),
+        return _recover(error, _u.tanhshrink, (x,),
                         out, where, casting, order, dtype, subok)
 
 
@@ -252,9 +255,9 @@ def hardshrink_grad(x, lambd=0.5, *, out=None, where=True, casting="same_kind", 
                 and dtype is None and subok is True:
             return _u.hardshrink_grad(x, lambd)
         return _with_keywords(_u.hardshrink_grad, (x, lambd),
-                                  out, where, casting, order, dtype, subok)
+                              out, where, casting, order, dtype, subok)
     except (TypeError, ValueError) as error:
-        return _recover(error, _u.hardshrink_grad, (x, lambd), False, (("x", x),),
+        return _recover(error, _u.hardshrink_grad, (x, lambd),
                         out, where, casting, order, dtype, subok)
 
 
@@ -289,9 +292,9 @@ def softshrink_grad(x, lambd=0.5, *, out=None, where=True, casting="same_kind", 
                 and dtype is None and subok is True:
             return _u.softshrink_grad(x, lambd)
         return _with_keywords(_u.softshrink_grad, (x, lambd),
-                                  out, where, casting, order, dtype, subok)
+                              out, where, casting, order, dtype, subok)
     except (TypeError, ValueError) as error:
-        return _recover(error, _u.softshrink_grad, (x, lambd), False, (("x", x),),
+        return _recover(error, _u.softshrink_grad, (x, lambd),
                         out, where, casting, order, dtype, subok)
 
 
@@ -321,9 +324,9 @@ def tanhshrink_grad(x, *, out=None, where=True, casting="same_kind", order="K", 
                 and dtype is None and subok is True:
             return _u.tanhshrink_grad(x)
         return _with_keywords(_u.tanhshrink_grad, (x,),
-                                  out, where, casting, order, dtype, subok)
+                              out, where, casting, order, dtype, subok)
     except (TypeError, ValueError) as error:
-        return _recover(error, _u.tanhshrink_grad, (x,), False, (("x", x),),
+        return _recover(error, _u.tanhshrink_grad, (x,),
                         out, where, casting, order, dtype, subok)
 
 
@@ -365,10 +368,9 @@ def hardshrink_backward(grad_output, x, lambd=0.5, *, out=None, where=True, cast
                 and dtype is None and subok is True:
             return _u.hardshrink_backward(grad_output, x, lambd)
         return _with_keywords(_u.hardshrink_backward, (grad_output, x, lambd),
-                                  out, where, casting, order, dtype, subok)
+                              out, where, casting, order, dtype, subok)
     except (TypeError, ValueError) as error:
-        return _recover(error, _u.hardshrink_backward, (grad_output, x, lambd), False,
-                        (("grad_output", grad_output), ("x", x)),
+        return _recover(error, _u.hardshrink_backward, (grad_output, x, lambd),
                         out, where, casting, order, dtype, subok)
 
 
@@ -406,10 +408,9 @@ def softshrink_backward(grad_output, x, lambd=0.5, *, out=None, where=True, cast
                 and dtype is None and subok is True:
             return _u.softshrink_backward(grad_output, x, lambd)
         return _with_keywords(_u.softshrink_backward, (grad_output, x, lambd),
-                                  out, where, casting, order, dtype, subok)
+                              out, where, casting, order, dtype, subok)
     except (TypeError, ValueError) as error:
-        return _recover(error, _u.softshrink_backward, (grad_output, x, lambd), False,
-                        (("grad_output", grad_output), ("x", x)),
+        return _recover(error, _u.softshrink_backward, (grad_output, x, lambd),
                         out, where, casting, order, dtype, subok)
 
 
@@ -441,8 +442,7 @@ def tanhshrink_backward(grad_output, x, *, out=None, where=True, casting="same_k
                 and dtype is None and subok is True:
             return _u.tanhshrink_backward(grad_output, x)
         return _with_keywords(_u.tanhshrink_backward, (grad_output, x),
-                                  out, where, casting, order, dtype, subok)
+                              out, where, casting, order, dtype, subok)
     except (TypeError, ValueError) as error:
-        return _recover(error, _u.tanhshrink_backward, (grad_output, x), False,
-                        (("grad_output", grad_output), ("x", x)),
+        return _recover(error, _u.tanhshrink_backward, (grad_output, x),
                         out, where, casting, order, dtype, subok)

@@ -36,6 +36,8 @@ from typing import Any
 
 import numpy as np
 
+from shrink._table import DECLARED
+
 _FORMATS = ("csr", "csc", "coo", "bsr", "dia")
 
 
@@ -55,7 +57,7 @@ def apply(ufunc: np.ufunc, operands: tuple[Any, ...],
                         "(the result is a new sparse container)")
     if keywords.pop("where", True) is not True:
         raise TypeError(f"{name}: where= is not supported with scipy.sparse input")
-    has_lambd = not name.startswith("tanh")
+    has_lambd = "lambd" in DECLARED[name].operands
     arrays = operands[:-1] if has_lambd else operands
     for op in arrays:
         _check_format(name, op)

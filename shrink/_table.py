@@ -55,3 +55,4 @@ UFUNCS = (
 )
 
 NAMES = tuple(u.name for u in UFUNCS)
+DECLARED = {u.name: u for u in UFUNCS}
