@@ -2,8 +2,9 @@
 
 A lambd is valid when it is a real number (or an array of them) that is >= 0 and
 finite, also once cast to the dtype the ufunc computes in. The common case, a
-Python float or int in [0, 65504], is finite in every float dtype (65504 is the
-float16 maximum) and costs two comparisons; everything else takes the slow path.
+Python or NumPy real scalar in [0, 65504], is finite in every float dtype (65504
+is the float16 maximum) and costs two comparisons; everything else takes the
+slow path.
 """
 
 from __future__ import annotations  # annotations stay strings: no cost at import
@@ -18,6 +19,12 @@ if TYPE_CHECKING:
 
 ALWAYS_FINITE = float(np.finfo(np.float16).max)  # finite in every float dtype
 
+# Real scalar types whose value two comparisons fully check (NaN fails them);
+# a NumPy scalar is what a layer object or a loop over thresholds passes.
+_REAL_SCALARS = frozenset({float, int, np.float16, np.float32, np.float64, np.longdouble,
+                           np.int8, np.int16, np.int32, np.int64,
+                           np.uint8, np.uint16, np.uint32, np.uint64})
+
 
 def check_lambd(func: str, lambd: Any, operands: tuple[object, ...],
                 dtype: DTypeLike | None = None) -> None:
@@ -30,8 +37,7 @@ def check_lambd(func: str, lambd: Any, operands: tuple[object, ...],
 
     lambd is Any: the fast path compares it before its type is known to be real.
     """
-    kind = type(lambd)
-    if (kind is float or kind is int) and 0 <= lambd <= ALWAYS_FINITE:
+    if type(lambd) in _REAL_SCALARS and 0 <= lambd <= ALWAYS_FINITE:
         return
     _check_slowly(func, lambd, operands, dtype)
 
