@@ -26,7 +26,7 @@ def _check_layer_lambd(cls_name: str, lambd: object) -> None:
     # One threshold per layer, as in torch.nn: it keeps equality and hashing
     # meaningful. Per-element thresholds belong to the functions.
     if not isinstance(lambd, numbers.Real) or isinstance(lambd, (bool, np.bool_)):
-        if isinstance(lambd, (list, tuple, np.ndarray)) or (
+        if isinstance(lambd, (list, tuple)) or (
                 hasattr(lambd, "__array__") and not isinstance(lambd, np.generic)):
             raise TypeError(f"{cls_name}: lambd must be a real number, got an array "
                             f"{lambd!r}; for per-element thresholds call "
