@@ -7,6 +7,7 @@ test_exactness.py), and the special-value table of SPEC §4.
 """
 
 import contextlib
+import os
 import warnings
 from typing import NamedTuple
 
@@ -224,3 +225,13 @@ def g_pool(dtype):
     fi = np.finfo(dt)
     vals = [1.0, -1.0, 0.5, -2.5, 0.0, 3.0, np.inf, -np.inf, np.nan, fi.max, -7.25]
     return np.array([dt.type(v) for v in vals], dtype=dt)
+
+
+def subprocess_env(*paths, **variables):
+    """os.environ for a Python subprocess that imports the shrink these tests
+    imported (the checkout's build, or the installed wheel when the tests run
+    from outside the checkout), with paths before it on PYTHONPATH."""
+    home = os.path.dirname(os.path.dirname(os.path.abspath(shrink.__file__)))
+    inherited = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    return dict(os.environ, PYTHONPATH=os.pathsep.join([*map(str, paths), home, *inherited]),
+                **variables)

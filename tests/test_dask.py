@@ -10,9 +10,11 @@ import pytest
 
 import shrink
 
-da = pytest.importorskip("dask.array")
-
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from optional import require  # noqa: E402
+
+da = require("dask.array")
+
 from spec_cases import (  # noqa: E402
     FUNCS, LAMBD_NAMES, NAMES, assert_same_bits, pyfunc, ref_hardsoft, ufunc,
 )
@@ -101,7 +103,8 @@ def test_bad_lambd_is_refused_before_dask_builds_a_graph():
 
 @pytest.fixture(scope="module")
 def client():
-    distributed = pytest.importorskip("distributed")
+    distributed = require("distributed")
+    environ = dict(os.environ)  # LocalCluster sets OMP_NUM_THREADS=1 and more in it
     cluster = distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
         dashboard_address=None, silence_logs=40)
@@ -111,6 +114,8 @@ def client():
     finally:
         client.close()
         cluster.close()
+        os.environ.clear()
+        os.environ.update(environ)
 
 
 def test_cluster_has_two_worker_processes(client):

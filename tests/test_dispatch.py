@@ -11,6 +11,7 @@ import os  # noqa: E402
 import sys  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from optional import require  # noqa: E402
 from spec_cases import (
     FUNCS, LAMBD_NAMES, NAMES, args_for, assert_same_bits, call, pyfunc, quiet_fp,
     ref_hardsoft, ufunc,
@@ -162,7 +163,7 @@ def test_masked_array(layer, name):
 
 
 def test_pandas_series():
-    pd = pytest.importorskip("pandas")
+    pd = require("pandas")
     s = pd.Series([-2.0, 0.25, 1.0], index=["a", "b", "c"])
     r = shrink.hardshrink(s, 0.5)
     assert isinstance(r, pd.Series)
@@ -171,7 +172,7 @@ def test_pandas_series():
 
 
 def test_xarray():
-    xr = pytest.importorskip("xarray")
+    xr = require("xarray")
     a = xr.DataArray(np.array([-2.0, 0.25, 1.0]), dims=["t"])
     r = shrink.softshrink(a, 0.5)
     assert isinstance(r, xr.DataArray)
@@ -179,7 +180,7 @@ def test_xarray():
 
 
 def test_dask():
-    da = pytest.importorskip("dask.array")
+    da = require("dask.array")
     a = da.from_array(np.array([-2.0, 0.25, 1.0]), chunks=2)
     r = shrink.hardshrink(a, 0.5)
     assert isinstance(r, da.Array)

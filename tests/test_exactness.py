@@ -15,6 +15,7 @@ import os  # noqa: E402
 import sys  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from optional import require  # noqa: E402
 from spec_cases import (
     LAMBD_NAMES, REAL_DTYPES, REAL_IDS, args_for, assert_same_bits, pyfunc, quiet_fp,
     strict_fp, ufunc,
@@ -190,7 +191,7 @@ def test_grads_and_backwards_exact(name, dt):
 # --------------------------------------------------------------------------
 # complex forward functions
 
-mpmath = pytest.importorskip("mpmath")
+mpmath = require("mpmath")
 
 CDT = [pytest.param(np.complex64, id="complex64"), pytest.param(np.complex128, id="complex128")]
 

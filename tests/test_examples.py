@@ -3,11 +3,16 @@ against their independent references (scikit-learn, PyWavelets, exact
 arithmetic, finite differences)."""
 
 import importlib.util
+import os
 import pathlib
+import sys
 from fractions import Fraction
 
 import numpy as np
 import pytest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from optional import require  # noqa: E402
 
 EXAMPLES = pathlib.Path(__file__).resolve().parent.parent / "examples"
 
@@ -20,8 +25,8 @@ def _load(name):
 
 
 def test_lasso_ista_fista_match_scikit_learn():
-    pytest.importorskip("scipy.sparse")
-    pytest.importorskip("sklearn")
+    require("scipy.sparse")
+    require("sklearn")
     r = _load("lasso_fista").main(n_samples=120, n_features=40, density=0.25, alpha=0.02,
                                   seed=1)
     assert np.count_nonzero(r["sklearn"]) > 0
@@ -34,7 +39,7 @@ def test_lasso_ista_fista_match_scikit_learn():
 
 
 def test_wavelet_denoising_matches_pywt_threshold_up_to_the_documented_differences():
-    pytest.importorskip("pywt")
+    require("pywt")
     r = _load("wavelet_denoising").main(n=1024, noise=0.5, seed=2)
     raw, ours, theirs, lambd = r["raw_details"], r["details_shrink"], r["details_pywt"], r["lambd"]
     band = np.abs(raw) <= lambd
@@ -55,7 +60,7 @@ def test_wavelet_denoising_matches_pywt_threshold_up_to_the_documented_differenc
 def test_softshrink_and_pywt_threshold_at_special_values():
     """The example's explanation at the edges: NaN and inf agree, the band edge
     and the inside of the band differ only in the sign of zero."""
-    pywt = pytest.importorskip("pywt")
+    pywt = require("pywt")
     import shrink
     x = np.array([np.nan, np.inf, -np.inf, 0.5, -0.5, -0.25, 0.25, -0.0, 0.0, 2.0, -2.0])
     with np.errstate(all="ignore"):

@@ -1,4 +1,4 @@
-"""Arrays past 2**31 elements (issue 7, part 5): 64-bit indexing throughout the loops.
+"""Arrays past 2**31 elements: 64-bit indexing throughout the loops.
 
 Opt-in, as it needs 4 GiB and a minute or two: ``SHRINK_SLOW=1 python -m pytest
 tests/test_large.py``. Each function runs in place on N = 2**31 + 17 float16

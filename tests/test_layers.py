@@ -10,6 +10,7 @@ import os  # noqa: E402
 import sys  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from optional import require, torch_or_skip  # noqa: E402
 from spec_cases import REAL_DTYPES, REAL_IDS, assert_same_bits, g_pool, quiet_fp, value_pool
 
 CLASSES = {"Hardshrink": "hardshrink", "Softshrink": "softshrink", "Tanhshrink": "tanhshrink"}
@@ -52,7 +53,7 @@ def test_lambd_attribute_and_default(cls):
                                        (-1, "-1"), (np.float32(-2), "-2.0"),
                                        (10**400, str(10**400))], ids=repr)
 def test_bad_lambd_value_at_construction(cls, bad, shown):
-    """Issue #8: the SPEC §2 messages, with the class name."""
+    """The SPEC §2 messages, with the class name."""
     with pytest.raises(ValueError) as e:
         getattr(shrink, cls)(bad)
     assert str(e.value) == f"{cls}: lambd must be finite and >= 0, got {shown}"
@@ -224,7 +225,7 @@ def test_repr_as_live_pytorch():
     """The reprs, checked against torch itself when it is installed. (For a NumPy
     float32 lambd torch's two classes disagree: Softshrink prints str(lambd) =
     0.1, Hardshrink format(lambd) = 0.10000000149011612; ours print str.)"""
-    torch = pytest.importorskip("torch")
+    torch = torch_or_skip()
     assert repr(shrink.Hardshrink(np.float32(0.1))) == repr(torch.nn.Softshrink(np.float32(0.1))
                                                             ).replace("Soft", "Hard")
     for lam in (0.5, 0.25, 1, 1e-3, 2.0):
@@ -237,7 +238,7 @@ def test_repr_as_live_pytorch():
 def test_layers_match_torch_modules():
     """The same inputs through torch.nn modules and through our layers, forward
     and autograd backward (no NaN or band-edge inputs here: there SPEC differs)."""
-    torch = pytest.importorskip("torch")
+    torch = torch_or_skip()
     rng = np.random.default_rng(8)
     x = rng.standard_normal((4, 33)) * 2
     for ours, theirs in [(shrink.Hardshrink(0.3), torch.nn.Hardshrink(0.3)),
@@ -255,11 +256,11 @@ def test_layers_match_torch_modules():
 
 @pytest.mark.parametrize("cls", list(CLASSES))
 def test_layers_accept_what_the_functions_accept(cls):
-    """Issue #8: a layer goes through the public function, so pandas, xarray and
+    """A layer goes through the public function, so pandas, xarray and
     scipy.sparse inputs come back as their own type, with the function's values."""
-    pd = pytest.importorskip("pandas")
-    xr = pytest.importorskip("xarray")
-    sp = pytest.importorskip("scipy.sparse")
+    pd = require("pandas")
+    xr = require("xarray")
+    sp = require("scipy.sparse")
     obj = _objs(cls, 0.5)
     func = getattr(shrink, CLASSES[cls])
     la = (0.5,) if cls in LAMBD_CLASSES else ()

@@ -1,4 +1,4 @@
-"""Nothing leaks (issue 7, part 3b): 200k calls through every function, the
+"""Nothing leaks: 200k calls through every function, the
 failing ones included, keep the resident set flat and every operand's reference
 count where it was.
 

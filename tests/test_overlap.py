@@ -1,4 +1,4 @@
-"""Partially overlapping input and output views (issue 7, part 3c).
+"""Partially overlapping input and output views.
 
 NumPy promises that a ufunc whose output overlaps an input gives what it would
 give on copies of the inputs (it copies or buffers as needed, since 1.13). Our

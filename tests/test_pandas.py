@@ -7,9 +7,11 @@ import sys
 import numpy as np
 import pytest
 
-pd = pytest.importorskip("pandas")
-
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from optional import require  # noqa: E402
+
+pd = require("pandas")
+
 from spec_cases import FUNCS, NAMES, assert_same_bits, pyfunc, ufunc  # noqa: E402
 
 import shrink  # noqa: E402

@@ -18,7 +18,8 @@ import pytest
 import shrink
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from spec_cases import NAMES, pyfunc, ref_hardsoft, ufunc  # noqa: E402
+from optional import require  # noqa: E402
+from spec_cases import NAMES, pyfunc, ref_hardsoft, subprocess_env, ufunc  # noqa: E402
 
 LAYERS = [shrink.Hardshrink(0.1), shrink.Softshrink(0.1), shrink.Tanhshrink(),
           shrink.Softshrink(np.float32(0.25))]
@@ -40,7 +41,7 @@ def test_pickle_is_by_reference(obj, protocol):
 @pytest.mark.parametrize("obj", OBJECTS, ids=_id)
 def test_cloudpickle_is_by_reference(obj):
     # what dask.distributed uses for callables: by reference too, not by value
-    cloudpickle = pytest.importorskip("cloudpickle")
+    cloudpickle = require("cloudpickle")
     data = cloudpickle.dumps(obj)
     assert cloudpickle.loads(data) is obj and len(data) < 100
 
@@ -69,13 +70,14 @@ def test_pickle_does_not_pick_a_user_module_that_reexports_the_ufunc(tmp_path):
         import mylib
         import shrink.ufuncs
         mylib.hardshrink = shrink.ufuncs.hardshrink
+        print(shrink.__file__)
         sys.stdout.write(repr(pickle.dumps(shrink.ufuncs.hardshrink)))
     """)
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-        [str(tmp_path), os.path.dirname(os.path.dirname(os.path.abspath(__file__)))]))
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                         env=env, check=True).stdout
-    assert "shrink.ufuncs" in out and "mylib" not in out
+                         env=subprocess_env(tmp_path), check=True).stdout
+    imported, pickled = out.split("\n", 1)
+    assert imported == shrink.__file__  # the shrink under test
+    assert "shrink.ufuncs" in pickled and "mylib" not in pickled
 
 
 @pytest.mark.parametrize("layer", LAYERS, ids=repr)

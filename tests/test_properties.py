@@ -1,4 +1,4 @@
-"""Property tests (issue 7, part 2): every function, through both layers, against an
+"""Property tests: every function, through both layers, against an
 independent reference over generated dtypes, shapes, broadcasting, memory layouts
 and values (NaN, inf, ±0, subnormals, ±lambd and their neighbours).
 
@@ -19,12 +19,14 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-hypothesis = pytest.importorskip("hypothesis")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from optional import require  # noqa: E402
+
+hypothesis = require("hypothesis")
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 from hypothesis.extra import numpy as hnp  # noqa: E402
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import mp_oracle as O  # noqa: E402
 from spec_cases import (  # noqa: E402
     FUNCS, HARDSOFT_NAMES, TANH_NAMES, args_for, assert_same_bits, pyfunc, quiet_fp,

@@ -14,6 +14,10 @@ import pytest
 
 import shrink
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from optional import require  # noqa: E402
+from spec_cases import subprocess_env  # noqa: E402
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
@@ -43,20 +47,27 @@ def test_the_section_has_its_blocks():
                          ids=lambda b: (_imports(b) or ["numpy.ma"])[0])
 def test_block_runs(code):
     for module in _imports(code):
-        pytest.importorskip(module)
+        require(module)
     exec(compile(code, "README.md", "exec"), {"np": np, "shrink": shrink})
 
 
 def test_cluster_block_runs_on_two_local_workers(tmp_path):
-    pytest.importorskip("dask.array")
-    pytest.importorskip("distributed")
+    require("dask.array")
+    require("distributed")
     (code,) = [b for b in BLOCKS if "LocalCluster" in b]
     small, count = re.subn(r"^n = 40_000 .*$", "n = 2_000", code, flags=re.M)
     assert count == 1
     script = tmp_path / "cluster_example.py"
+    # the workers are processes of their own: each says which shrink it imported
+    small, count = re.subn(
+        r"^( +)(print\(f\"\{kept:.3f\}\"\).*)$",
+        r"\1\2\n\1print(sorted(set(client.run(lambda: shrink.__file__).values())))",
+        small, flags=re.M)
+    assert count == 1
     script.write_text(small)
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
     out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
-                         env=env, timeout=300, check=True).stdout
+                         env=subprocess_env(), timeout=300, check=True).stdout
+    result, imported = out.splitlines()
+    assert imported == repr([shrink.__file__])  # the shrink under test, on every worker
     # 4e6 standard normal samples: P(|N(0, 1)| > 1) = erfc(1 / sqrt(2)) within 0.002
-    assert abs(float(out) - math.erfc(1 / math.sqrt(2))) < 0.002
+    assert abs(float(result) - math.erfc(1 / math.sqrt(2))) < 0.002

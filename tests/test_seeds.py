@@ -6,12 +6,17 @@ selections (``np.where``), and mpmath for tanhshrink's values.
 
 import importlib.util
 import os
+import sys
 
-import mpmath
 import numpy as np
 import pytest
 
 import shrink
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from optional import require, torch_or_skip  # noqa: E402
+
+mpmath = require("mpmath")
 
 EXAMPLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "examples",
                        "seed_sparse_autoencoder.py")
@@ -47,7 +52,7 @@ def test_pytorch_doc_examples(cls, reference):
 
 @pytest.mark.parametrize("cls", ["Hardshrink", "Softshrink"])
 def test_pytorch_doc_examples_against_torch(cls):
-    torch = pytest.importorskip("torch")
+    torch = torch_or_skip()
     input = torch.randn(1000, dtype=torch.float64)
     expected = getattr(torch.nn, cls)()(input).numpy()
     assert np.array_equal(getattr(shrink, cls)()(input.numpy()), expected)
@@ -59,8 +64,8 @@ def test_tanhshrink_values_from_the_port():
     x = np.array([-2, -1, 0, 1, 2])
     got = shrink.Tanhshrink()(x)
     assert got.dtype == np.float64  # int64 promotes as np.tanh promotes it
-    mpmath.mp.prec = 200
-    exact = [float(mpmath.mpf(int(v)) - mpmath.tanh(int(v))) for v in x]
+    with mpmath.workprec(200):
+        exact = [float(mpmath.mpf(int(v)) - mpmath.tanh(int(v))) for v in x]
     assert got.tolist() == exact  # correctly rounded at these five points
     assert np.round(got, 4).tolist() == [-1.036, -0.2384, 0.0, 0.2384, 1.036]
     assert not np.any(np.abs(got[[0, 4]]) == 2)  # the seed comment's value is wrong
@@ -70,8 +75,8 @@ def test_tanhshrink_described_properties_from_the_port():
     """The port's prose: f(10) ≈ 9, zero gradient at 0, shrinkage everywhere.
     It also says f(±4) ≈ ±3.93, another slip: 4 - tanh(4) = 3.00067 (mpmath)."""
     layer = shrink.Tanhshrink()
-    mpmath.mp.prec = 200
-    four = float(4 - mpmath.tanh(4))
+    with mpmath.workprec(200):
+        four = float(4 - mpmath.tanh(4))
     assert round(four, 5) == 3.00067
     assert layer(np.array([-4.0, 4.0])).tolist() == [-four, four]
     assert abs(float(layer(10.0)) - 9.0) < 1e-8
@@ -103,7 +108,7 @@ def test_sparse_autoencoder_forward():
 
 def test_sparse_autoencoder_against_torch():
     """The same weights in torch.nn.Linear / torch.nn.Hardshrink give the same output."""
-    torch = pytest.importorskip("torch")
+    torch = torch_or_skip()
     example = _load_example()
     rng = np.random.default_rng(4)
     model = example.SparseAutoencoder(rng)

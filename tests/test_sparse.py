@@ -11,11 +11,14 @@ import pytest
 
 import shrink
 
-sp = pytest.importorskip("scipy.sparse")
-
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from optional import require  # noqa: E402
+
+sp = require("scipy.sparse")
+
 from spec_cases import (  # noqa: E402
-    FUNCS, LAMBD_NAMES, NAMES, assert_same_bits, pyfunc, quiet_fp, ref_hardsoft, ufunc,
+    FUNCS, LAMBD_NAMES, NAMES, assert_same_bits, pyfunc, quiet_fp, ref_hardsoft,
+    subprocess_env, ufunc,
 )
 
 LAMBD = 0.5
@@ -254,13 +257,12 @@ def test_raw_ufuncs_refuse_scipy_sparse(name):
 
 
 def test_import_shrink_imports_no_scipy_or_pydata_library():
-    code = ("import sys, shrink; shrink.softshrink(1.0); "
+    code = ("import sys, shrink; shrink.softshrink(1.0); print(shrink.__file__); "
             "print(sorted(m for m in ('scipy', 'dask', 'xarray', 'pandas', 'sparse') "
             "if m in sys.modules))")
-    env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         env=env, check=True).stdout
-    assert out.strip() == "[]"
+                         env=subprocess_env(), check=True).stdout
+    assert out.splitlines() == [shrink.__file__, "[]"]  # the shrink under test
 
 
 # --------------------------------------------------------------------------
@@ -270,7 +272,7 @@ def test_import_shrink_imports_no_scipy_or_pydata_library():
 @pytest.mark.parametrize("layer", ["ufunc", "function"])
 @pytest.mark.parametrize("name", NAMES)
 def test_pydata_sparse_stays_sparse(name, layer):
-    sparse = pytest.importorskip("sparse")
+    sparse = require("sparse")
     dense = _dense(11, (4, 5, 3))
     x = sparse.COO.from_numpy(dense)
     g = sparse.COO.from_numpy(_dense(12, (4, 5, 3)))

@@ -25,6 +25,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "tools"))
 import mp_oracle as O  # noqa: E402
+from optional import torch_or_skip  # noqa: E402
 # the golden file's keys are the generator's lists (torch is imported only there, lazily)
 from make_torch_golden import DTYPES, LAMBDA_FUNCS, TANH_FUNCS, compute_torch  # noqa: E402
 
@@ -267,7 +268,7 @@ def _live_inputs(dt, seed):
 
 @pytest.mark.parametrize("dt", DTYPES)
 def test_live_torch(dt):
-    torch = pytest.importorskip("torch")
+    torch = torch_or_skip()
 
     seed = 4242
     x, g = _live_inputs(dt, seed)

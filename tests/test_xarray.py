@@ -8,9 +8,11 @@ import sys
 import numpy as np
 import pytest
 
-xr = pytest.importorskip("xarray")
-
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from optional import require  # noqa: E402
+
+xr = require("xarray")
+
 from spec_cases import FUNCS, NAMES, assert_same_bits, pyfunc, ufunc  # noqa: E402
 
 import shrink  # noqa: E402
@@ -84,7 +86,7 @@ def test_layer_objects_on_a_dataarray():
 
 @pytest.mark.parametrize("name", NAMES)
 def test_dask_backed_dataarray_stays_lazy(name):
-    pytest.importorskip("dask.array")
+    require("dask.array")
     g, x = _array(8).chunk({"time": 2}), _array(9).chunk({"time": 2})
     r = _call(pyfunc(name), name, g, x)
     assert r.chunks == x.chunks  # still a dask array
@@ -94,7 +96,7 @@ def test_dask_backed_dataarray_stays_lazy(name):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_apply_ufunc_dask_parallelized(name):
-    pytest.importorskip("dask.array")
+    require("dask.array")
     g, x = _array(10).chunk({"time": 2}), _array(11).chunk({"time": 2})
     kwargs = {"lambd": LAMBD} if FUNCS[name].has_lambd else {}
     arrays = (g, x) if FUNCS[name].kind == "backward" else (x,)
