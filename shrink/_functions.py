@@ -120,7 +120,7 @@ array([0.  , 0.25, 2.  ])
 def hardshrink(x, lambd=0.5, *, out=None, where=True, casting="same_kind", order="K",
                dtype=None, subok=True):
     if type(lambd) is not float or not 0.0 <= lambd <= ALWAYS_FINITE:
-        check_lambd("hardshrink", lambd, (x,), dtype)
+        lambd = check_lambd("hardshrink", lambd, (x,), dtype)
     try:
         if out is None and where is True and casting == "same_kind" and order == "K" \
                 and dtype is None and subok is True:
@@ -170,7 +170,7 @@ np.float32(0.0)
 def softshrink(x, lambd=0.5, *, out=None, where=True, casting="same_kind", order="K",
                dtype=None, subok=True):
     if type(lambd) is not float or not 0.0 <= lambd <= ALWAYS_FINITE:
-        check_lambd("softshrink", lambd, (x,), dtype)
+        lambd = check_lambd("softshrink", lambd, (x,), dtype)
     try:
         if out is None and where is True and casting == "same_kind" and order == "K" \
                 and dtype is None and subok is True:
@@ -249,7 +249,7 @@ array([1., 0., 1.])
 def hardshrink_grad(x, lambd=0.5, *, out=None, where=True, casting="same_kind", order="K",
                     dtype=None, subok=True):
     if type(lambd) is not float or not 0.0 <= lambd <= ALWAYS_FINITE:
-        check_lambd("hardshrink_grad", lambd, (x,), dtype)
+        lambd = check_lambd("hardshrink_grad", lambd, (x,), dtype)
     try:
         if out is None and where is True and casting == "same_kind" and order == "K" \
                 and dtype is None and subok is True:
@@ -286,7 +286,7 @@ array([1., 0., 1.])
 def softshrink_grad(x, lambd=0.5, *, out=None, where=True, casting="same_kind", order="K",
                     dtype=None, subok=True):
     if type(lambd) is not float or not 0.0 <= lambd <= ALWAYS_FINITE:
-        check_lambd("softshrink_grad", lambd, (x,), dtype)
+        lambd = check_lambd("softshrink_grad", lambd, (x,), dtype)
     try:
         if out is None and where is True and casting == "same_kind" and order == "K" \
                 and dtype is None and subok is True:
@@ -362,7 +362,7 @@ array([3., 0., 3.])
 def hardshrink_backward(grad_output, x, lambd=0.5, *, out=None, where=True, casting="same_kind",
                         order="K", dtype=None, subok=True):
     if type(lambd) is not float or not 0.0 <= lambd <= ALWAYS_FINITE:
-        check_lambd("hardshrink_backward", lambd, (grad_output, x), dtype)
+        lambd = check_lambd("hardshrink_backward", lambd, (grad_output, x), dtype)
     try:
         if out is None and where is True and casting == "same_kind" and order == "K" \
                 and dtype is None and subok is True:
@@ -402,7 +402,7 @@ array([3., 0., 3.])
 def softshrink_backward(grad_output, x, lambd=0.5, *, out=None, where=True, casting="same_kind",
                         order="K", dtype=None, subok=True):
     if type(lambd) is not float or not 0.0 <= lambd <= ALWAYS_FINITE:
-        check_lambd("softshrink_backward", lambd, (grad_output, x), dtype)
+        lambd = check_lambd("softshrink_backward", lambd, (grad_output, x), dtype)
     try:
         if out is None and where is True and casting == "same_kind" and order == "K" \
                 and dtype is None and subok is True:

@@ -5,12 +5,22 @@ finite, also once cast to the dtype the ufunc computes in. The common case, a
 Python or NumPy real scalar in [0, 65504], is finite in every float dtype (65504
 is the float16 maximum) and costs two comparisons; everything else takes the
 slow path.
+
+A lambd held in a container is checked as well. pandas, xarray and anything else
+NumPy can read without computing are read with np.asarray and checked as an
+array. A lazy one (a dask array, or an xarray object holding one) cannot be read
+without computing it, so the check runs inside its graph, chunk by chunk:
+check_lambd returns the lambd to call the ufunc with, and for a lazy lambd that is
+a checked copy whose chunks raise the same ValueError when they are computed.
+
+The checks take the parameter's name and its value rule (a _Rule) as arguments,
+so that any threshold parameter can use them.
 """
 
 from __future__ import annotations  # annotations stay strings: no cost at import
 
 import reprlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
@@ -26,9 +36,24 @@ _REAL_SCALARS = frozenset({float, int, np.float16, np.float32, np.float64, np.lo
                            np.uint8, np.uint16, np.uint32, np.uint64})
 
 
+class _Rule(NamedTuple):
+    """What a threshold parameter must be: its name in messages, and whether it
+    must be >= 0 as well as finite."""
+    param: str
+    nonnegative: bool
+
+    def requirement(self) -> str:
+        return "finite and >= 0" if self.nonnegative else "finite"
+
+
+LAMBD = _Rule("lambd", nonnegative=True)
+
+
 def check_lambd(func: str, lambd: Any, operands: tuple[object, ...],
-                dtype: DTypeLike | None = None) -> None:
-    """Raise TypeError/ValueError naming func, lambd and the bad value.
+                dtype: DTypeLike | None = None) -> Any:
+    """Raise TypeError/ValueError naming func, lambd and the bad value; return
+    the lambd to call the ufunc with (lambd itself, or for a lazy dask lambd a
+    copy whose chunks check themselves when computed).
 
     func: the public name ("softshrink"); operands: the array operands other
     than lambd (x, or grad_output and x) and dtype: the caller's dtype=, used
@@ -38,90 +63,188 @@ def check_lambd(func: str, lambd: Any, operands: tuple[object, ...],
     lambd is Any: the fast path compares it before its type is known to be real.
     """
     if type(lambd) in _REAL_SCALARS and 0 <= lambd <= ALWAYS_FINITE:
-        return
-    _check_slowly(func, lambd, operands, dtype)
+        return lambd
+    return check_threshold(func, LAMBD, lambd, operands, dtype)
 
 
 def check_lambd_alone(func: str, lambd: object) -> None:
     """The checks that need no x: for layer objects, which check lambd once."""
-    _check_slowly(func, lambd, None, None)
+    check_threshold(func, LAMBD, lambd, None, None)
 
 
-def _type_error(func: str, what: str) -> TypeError:
-    return TypeError(f"{func}: lambd must be a real number or an array of real numbers, "
-                     f"got {what}")
+def _type_error(func: str, rule: _Rule, what: str) -> TypeError:
+    return TypeError(f"{func}: {rule.param} must be a real number or an array of real "
+                     f"numbers, got {what}")
 
 
-def _value_error(func: str, value: object, index: tuple[int, ...] | None = None,
+def _value_error(func: str, rule: _Rule, value: object, index: tuple[int, ...] | None = None,
                  dtype: np.dtype[Any] | None = None) -> ValueError:
     where = f" at index {index}" if index is not None else ""
     if dtype is None:
-        return ValueError(f"{func}: lambd must be finite and >= 0, got {value!r}{where}")
-    return ValueError(f"{func}: lambd must be finite in the result dtype {dtype}, "
+        return ValueError(f"{func}: {rule.param} must be {rule.requirement()}, "
+                          f"got {value!r}{where}")
+    return ValueError(f"{func}: {rule.param} must be finite in the result dtype {dtype}, "
                       f"got {value!r}{where}")
 
 
-def _check_slowly(func: str, lambd: object, operands: tuple[object, ...] | None,
-                  dtype: DTypeLike | None) -> None:
-    if lambd is None or isinstance(lambd, (bool, np.bool_, complex, np.complexfloating,
+def check_threshold(func: str, rule: _Rule, value: object,
+                    operands: tuple[object, ...] | None, dtype: DTypeLike | None) -> Any:
+    """The full check of one threshold parameter (check_lambd's slow path);
+    returns the value to call the ufunc with. operands is None for a layer
+    object, which has no x yet: then the result dtype is not checked."""
+    if value is None or isinstance(value, (bool, np.bool_, complex, np.complexfloating,
                                            str, bytes)):
-        raise _type_error(func, repr(lambd))
-    if isinstance(lambd, int):  # a Python int may be too large for any NumPy dtype
-        if lambd < 0:
-            raise _value_error(func, lambd)  # shown as given: -1, not -1.0
+        raise _type_error(func, rule, repr(value))
+    if isinstance(value, int):  # a Python int may be too large for any NumPy dtype
+        if rule.nonnegative and value < 0:
+            raise _value_error(func, rule, value)  # shown as given: -1, not -1.0
         try:
-            values = np.asarray(float(lambd))
+            values = np.asarray(float(value))
         except OverflowError:
-            raise _value_error(func, lambd) from None
-    elif _is_container(lambd):
-        # dask, xarray, ...: reading its values would compute or copy it. The
-        # ufunc receives it as it is and gives NaN where it is invalid.
-        return
+            raise _value_error(func, rule, value) from None
+    elif _is_container(value):
+        lazy = _lazy_array(value)
+        if lazy is not None:
+            return _checked_lazily(func, rule, value, lazy, operands, dtype)
+        values = _read_container(func, rule, value)
     else:
         try:
-            values = np.asarray(lambd)
+            values = np.asarray(value)
         except (ValueError, TypeError):  # a ragged nested sequence, most often
-            raise ValueError(f"{func}: lambd must be a real number or an array of real "
-                             f"numbers, got a sequence NumPy cannot make an array of: "
-                             f"{reprlib.repr(lambd)}") from None
+            raise ValueError(f"{func}: {rule.param} must be a real number or an array of "
+                             f"real numbers, got a sequence NumPy cannot make an array of: "
+                             f"{reprlib.repr(value)}") from None
     if values.dtype.kind not in "iuf":
-        raise _type_error(func, f"an array of dtype {values.dtype}" if values.ndim
-                          else repr(lambd))
+        raise _type_error(func, rule, f"an array of dtype {values.dtype}" if values.ndim
+                          else repr(value))
+    _check_values(func, rule, values)
+    if operands is not None and _beyond_always_finite(values):
+        result = _result_dtype(func, value, values.dtype, operands, dtype)
+        _check_finite_in(func, rule, values, result)
+    return value
+
+
+def _check_values(func: str, rule: _Rule, values: NDArray[Any],
+                  offset: tuple[int, ...] | None = None) -> None:
+    """Raise for the first value that breaks the rule; offset: where values
+    (a chunk) starts in the whole array, for the index in the message."""
     # min and max reduce without temporaries (SPEC: no extra memory with out=);
     # NaN propagates through both. Only a failure pays for locating the value.
-    if values.size and not (values.min() >= 0 and np.isfinite(values.max())):
-        with np.errstate(invalid="ignore"):
-            raise _first_bad(func, values, ~((values >= 0) & np.isfinite(values)))
-    if operands is not None and values.size and values.max() > ALWAYS_FINITE:
-        _check_finite_in_result_dtype(func, lambd, values, operands, dtype)
+    if not values.size:
+        return
+    if rule.nonnegative:
+        if values.min() >= 0 and np.isfinite(values.max()):
+            return
+    elif np.isfinite(values.min()) and np.isfinite(values.max()):
+        return
+    with np.errstate(invalid="ignore"):
+        bad = ~np.isfinite(values)
+        if rule.nonnegative:
+            bad |= values < 0
+    raise _first_bad(func, rule, values, bad, offset=offset)
+
+
+def _beyond_always_finite(values: NDArray[Any]) -> bool:
+    """Whether some value is too large to be finite in every float dtype."""
+    return bool(values.size) and bool(values.max() > ALWAYS_FINITE
+                                      or values.min() < -ALWAYS_FINITE)
 
 
 def _is_container(obj: object) -> bool:
     return hasattr(obj, "__array_ufunc__") and not isinstance(obj, (np.ndarray, np.generic))
 
 
-def _first_bad(func: str, values: NDArray[Any], bad: NDArray[np.bool],
-               dtype: np.dtype[Any] | None = None) -> ValueError:
-    index = tuple(int(i) for i in np.argwhere(bad)[0]) if values.ndim else None
-    value = values[index or ()].item()
+def _lazy_array(obj: object) -> Any:
+    """The dask array behind obj (obj itself, or an xarray object's data), or
+    None when NumPy can read obj without computing anything."""
+    if hasattr(obj, "__dask_graph__") and hasattr(obj, "map_blocks") and hasattr(obj, "chunks"):
+        if not hasattr(obj, "dims"):  # a dask array
+            return obj
+    data = getattr(obj, "data", None)
+    if hasattr(obj, "dims") and hasattr(data, "__dask_graph__") and hasattr(data, "map_blocks"):
+        return data  # an xarray DataArray or Variable holding a dask array
+    return None
+
+
+def _read_container(func: str, rule: _Rule, obj: object) -> NDArray[Any]:
+    """The values of a container NumPy can read (pandas, xarray, ...)."""
+    try:
+        values: NDArray[Any] = np.asarray(obj)
+    except Exception as error:  # e.g. pydata sparse refuses to densify itself
+        raise TypeError(f"{func}: {rule.param} must be a real number or an array of real "
+                        f"numbers NumPy can read, got {type(obj).__name__} that NumPy "
+                        f"cannot read ({error})") from None
+    return values
+
+
+def _checked_lazily(func: str, rule: _Rule, value: Any, lazy: Any,
+                    operands: tuple[object, ...] | None, dtype: DTypeLike | None) -> Any:
+    """value with its dask array replaced by one whose chunks are checked as
+    they are computed. The dtype is known without computing: it is checked now."""
+    if lazy.dtype.kind not in "iuf":
+        raise _type_error(func, rule, f"an array of dtype {lazy.dtype}")
+    # the maximum is not known before computing: each chunk checks its own
+    # against the result dtype
+    result = None if operands is None else _result_dtype(func, value, lazy.dtype, operands, dtype)
+    check = _ChunkCheck(func, rule, None if result is None else str(result))
+    checked = lazy.map_blocks(check, dtype=lazy.dtype,
+                              meta=np.empty((0,) * lazy.ndim, lazy.dtype))
+    if lazy is value:
+        return checked
+    return value.copy(data=checked)  # xarray: same dims, coordinates and attributes
+
+
+class _ChunkCheck(NamedTuple):
+    """Checks one chunk of a dask lambd when the graph computes it, and passes it
+    on unchanged. Module-level and made of strings, so it pickles to the workers
+    of a dask.distributed cluster."""
+    func: str
+    rule: _Rule
+    result_dtype: str | None
+
+    def __call__(self, block: Any, block_info: dict[Any, Any] | None = None) -> Any:
+        values = np.asarray(block)
+        offset = None
+        if block_info is not None and values.ndim:
+            offset = tuple(start for start, _ in block_info[0]["array-location"])
+        _check_values(self.func, self.rule, values, offset)
+        if self.result_dtype is not None and _beyond_always_finite(values):
+            _check_finite_in(self.func, self.rule, values, np.dtype(self.result_dtype), offset)
+        return block
+
+
+def _first_bad(func: str, rule: _Rule, values: NDArray[Any], bad: NDArray[np.bool],
+               dtype: np.dtype[Any] | None = None,
+               offset: tuple[int, ...] | None = None) -> ValueError:
+    at = tuple(int(i) for i in np.argwhere(bad)[0]) if values.ndim else None
+    value = values[at or ()].item()
     if isinstance(value, np.floating):  # longdouble: show it as Python shows a float
         value = float(value)
-    return _value_error(func, value, index, dtype)
+    index = at if at is None or offset is None else tuple(
+        i + o for i, o in zip(at, offset, strict=True))
+    return _value_error(func, rule, value, index, dtype)
 
 
-def _check_finite_in_result_dtype(func: str, lambd: object, values: NDArray[Any],
-                                  operands: tuple[object, ...], dtype: DTypeLike | None) -> None:
-    dtype = _result_dtype(func, lambd, values, operands, dtype)
-    if dtype is None or dtype.kind not in "fc":
+def _check_finite_in(func: str, rule: _Rule, values: NDArray[Any],
+                     result: np.dtype[Any] | None,
+                     offset: tuple[int, ...] | None = None) -> None:
+    """Raise for the first value that is not finite once cast to the result dtype.
+
+    Only the extremes are cast (scalars: no temporary array, SPEC: no extra
+    memory with out=); a cast that rounds to a finite value is accepted, as the
+    loop will see it. Only a failure pays for locating the value."""
+    if result is None or result.kind not in "fc":
         return
-    real = np.finfo(dtype).dtype  # float32 for complex64
+    real = np.finfo(result).dtype  # float32 for complex64
     with np.errstate(over="ignore"):
+        if np.isfinite(real.type(values.max())) and np.isfinite(real.type(values.min())):
+            return
         bad = ~np.isfinite(values.astype(real))
-    if bad.any():
-        raise _first_bad(func, values, bad, real)
+    raise _first_bad(func, rule, values, bad, real, offset)
 
 
-def _result_dtype(func: str, lambd: object, values: NDArray[Any], operands: tuple[object, ...],
+def _result_dtype(func: str, value: object, value_dtype: np.dtype[Any],
+                  operands: tuple[object, ...],
                   dtype: DTypeLike | None) -> np.dtype[Any] | None:
     """The dtype the ufunc will compute in, by NumPy's own type resolution."""
     from shrink import ufuncs  # late: the ufuncs module imports the loops
@@ -129,7 +252,7 @@ def _result_dtype(func: str, lambd: object, values: NDArray[Any], operands: tupl
     if dtype is not None:
         return np.dtype(dtype)
     dtypes = [_dtype_or_weak_type(op) for op in operands]
-    dtypes.append(type(lambd) if type(lambd) in (int, float) else values.dtype)
+    dtypes.append(type(value) if type(value) in (int, float) else value_dtype)
     if None in dtypes:
         return None  # a container without a dtype: its own __array_ufunc__ decides
     try:

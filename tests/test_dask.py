@@ -3,6 +3,7 @@ with the threaded scheduler and on a dask.distributed cluster of two worker
 processes (which receive the functions by pickle)."""
 
 import os
+import re
 import sys
 
 import numpy as np
@@ -97,6 +98,63 @@ def test_bad_lambd_is_refused_before_dask_builds_a_graph():
         shrink.softshrink(dx, -0.5)
 
 
+def _bad_dask_lambd(bad):
+    """A (3, 7) lambd in (2, 3) chunks, bad at (2, 4): in the chunk starting at
+    (2, 3), where it sits at (0, 1)."""
+    lambd = np.full((3, 7), 0.25)
+    lambd[2, 4] = bad
+    return lambd, da.from_array(lambd, chunks=(2, 3))
+
+
+@pytest.mark.parametrize("x_kind", ["numpy", "dask"])
+@pytest.mark.parametrize("name", LAMBD_NAMES)
+@pytest.mark.parametrize("bad", [np.nan, -0.5, np.inf])
+def test_dask_lambd_is_checked_chunk_by_chunk_at_compute(name, bad, x_kind):
+    _, x = _data(5)
+    x, g = x[:3], np.ones((3, 7))
+    lambd, dlambd = _bad_dask_lambd(bad)
+    if x_kind == "dask":
+        x, g = da.from_array(x, chunks=2), da.from_array(g, chunks=2)
+    r = pyfunc(name)(*_operands(name, g, x, dlambd))  # lazy: nothing is computed yet
+    assert isinstance(r, da.Array)
+    message = f"{name}: lambd must be finite and >= 0, got {bad!r} at index (2, 4)"
+    with pytest.raises(ValueError, match=re.escape(message)):
+        r.compute(scheduler="threads")
+    # the same values as a NumPy lambd: the same message, before any call
+    with pytest.raises(ValueError, match=re.escape(message)):
+        pyfunc(name)(*_operands(name, np.asarray(g), np.asarray(x), lambd))
+
+
+def test_dask_lambd_chunks_that_are_not_computed_are_not_checked():
+    lambd, dlambd = _bad_dask_lambd(np.nan)
+    r = shrink.softshrink(np.ones((3, 7)), dlambd)
+    assert_same_bits(r[:2].compute(scheduler="threads"), shrink.softshrink(np.ones((2, 7)), 0.25))
+
+
+def test_dask_lambd_of_a_wrong_dtype_is_refused_at_the_call():
+    dx = da.from_array(np.ones(4), chunks=2)
+    for dtype in (bool, complex):
+        with pytest.raises(TypeError, match=f"hardshrink: lambd must be a real number or an "
+                                            f"array of real numbers, got an array of dtype "
+                                            f"{np.dtype(dtype)}"):
+            shrink.hardshrink(dx, da.ones(4, dtype=dtype, chunks=2))
+
+
+def test_dask_lambd_too_large_for_the_result_dtype_is_checked_at_compute():
+    # dask refuses dtype= with the other keywords, so the check is asked directly:
+    # 70000 is finite in float64, the lambd's dtype, but not in float16
+    from shrink._lambd import check_lambd
+
+    lambd = da.from_array(np.array([1.0, 3.0, 7e4, 2.0]), chunks=2)
+    checked = check_lambd("softshrink", lambd, (np.ones(4, np.float16),), np.float16)
+    with pytest.raises(ValueError, match=re.escape(
+            "softshrink: lambd must be finite in the result dtype float16, got 70000.0 "
+            "at index (2,)")):
+        checked.compute(scheduler="threads")
+    assert_same_bits(check_lambd("softshrink", lambd, (np.ones(4),), None).compute(),
+                     np.array([1.0, 3.0, 7e4, 2.0]))
+
+
 # --------------------------------------------------------------------------
 # dask.distributed: two worker processes on the loopback interface
 
@@ -155,3 +213,13 @@ def test_lambd_error_raised_on_the_client_not_the_worker(client):
     dx = da.from_array(np.ones(4), chunks=2)
     with pytest.raises(ValueError, match="hardshrink: lambd"):
         shrink.hardshrink(dx, float("nan"))
+
+
+def test_dask_lambd_checked_on_the_workers(client):
+    lambd, dlambd = _bad_dask_lambd(-0.5)
+    r = shrink.hardshrink(da.ones((3, 7), chunks=2), dlambd)
+    with pytest.raises(ValueError, match=re.escape(
+            "hardshrink: lambd must be finite and >= 0, got -0.5 at index (2, 4)")):
+        client.compute(r).result()
+    good = shrink.hardshrink(da.ones((3, 7), chunks=2), da.from_array(np.full((3, 7), 0.25), 2))
+    assert_same_bits(client.compute(good).result(), np.ones((3, 7)))

@@ -2,6 +2,7 @@
 dtype, with NumPy's values; two operands align on the index as np.add does."""
 
 import os
+import re
 import sys
 
 import numpy as np
@@ -12,7 +13,7 @@ from optional import require  # noqa: E402
 
 pd = require("pandas")
 
-from spec_cases import FUNCS, NAMES, assert_same_bits, pyfunc, ufunc  # noqa: E402
+from spec_cases import FUNCS, LAMBD_NAMES, NAMES, assert_same_bits, pyfunc, ufunc  # noqa: E402
 
 import shrink  # noqa: E402
 
@@ -83,3 +84,43 @@ def test_layer_objects_on_a_dataframe():
         assert isinstance(r, pd.DataFrame) and r.index.equals(x.index)
         assert list(r.columns) == list(x.columns)
         assert_same_bits(r["f64"].to_numpy(), layer(x["f64"].to_numpy()))
+
+
+def _with_lambd(name, x, lambd, **keywords):
+    ops = (np.ones_like(x), x) if FUNCS[name].kind == "backward" else (x,)
+    return pyfunc(name)(*ops, lambd, **keywords)
+
+
+@pytest.mark.parametrize("name", LAMBD_NAMES)
+def test_bad_lambd_in_a_series_or_frame_is_refused_and_nothing_written(name):
+    """A pandas lambd is read as NumPy reads it (by position) and checked before
+    the call: the message of an array lambd, and out= untouched."""
+    x = np.array([[-2.0, 0.1], [3.0, 0.7], [0.2, -0.3]])
+    cases = [
+        (pd.Series([0.5, np.nan, 0.2], index=[7, 8, 9]), x[:, 0], "nan at index (1,)"),
+        (pd.Series([0.5, 0.1, -1.0]), x[:, 0], "-1.0 at index (2,)"),
+        (pd.Series([0.5, 0.1, 2.0, np.inf]).iloc[1:], x[:, 0], "inf at index (2,)"),
+        (pd.DataFrame({"a": [0.1, 0.2, 0.3], "b": [0.3, -0.0, -2]}), x,
+         "-2.0 at index (2, 1)"),
+        (pd.Series([0.5, None, 0.2], dtype="Float64"), x[:, 0], "nan at index (1,)"),
+    ]
+    for lambd, data, shown in cases:
+        out = np.full(data.shape, 7.0)
+        with pytest.raises(ValueError, match=re.escape(
+                f"{name}: lambd must be finite and >= 0, got {shown}")):
+            _with_lambd(name, data, lambd, out=out)
+        assert np.all(out == 7.0), "out= written although lambd was refused"
+
+
+@pytest.mark.parametrize("name", LAMBD_NAMES)
+def test_good_lambd_in_a_series_gives_the_array_result(name):
+    x = np.array([-2.0, 0.1, 3.0, -0.7])
+    lambd = pd.Series([0.5, 0.0, 3.0, 0.2], name="lambd")
+    assert_same_bits(_with_lambd(name, x, lambd), _with_lambd(name, x, lambd.to_numpy()))
+
+
+def test_lambd_series_of_strings_or_bools_is_a_type_error():
+    for lambd, dtype in ((pd.Series(["a", "b"]), "object"), (pd.Series([True, False]), "bool")):
+        with pytest.raises(TypeError, match=f"softshrink: lambd must be a real number or an "
+                                            f"array of real numbers, got an array of dtype {dtype}"):
+            shrink.softshrink(np.ones(2), lambd)

@@ -3,6 +3,7 @@ np.add (two operands) give them, under every keep_attrs setting; lazy through
 dask-backed variables and xr.apply_ufunc(dask="parallelized")."""
 
 import os
+import re
 import sys
 
 import numpy as np
@@ -13,7 +14,7 @@ from optional import require  # noqa: E402
 
 xr = require("xarray")
 
-from spec_cases import FUNCS, NAMES, assert_same_bits, pyfunc, ufunc  # noqa: E402
+from spec_cases import FUNCS, LAMBD_NAMES, NAMES, assert_same_bits, pyfunc, ufunc  # noqa: E402
 
 import shrink  # noqa: E402
 
@@ -106,3 +107,37 @@ def test_apply_ufunc_dask_parallelized(name):
     assert r.dims == x.dims and r.coords.equals(x.coords)
     assert r.attrs == arrays[0].attrs  # apply_ufunc keeps the first operand's
     assert_same_bits(r.compute().values, _call(pyfunc(name), name, g.values, x.values))
+
+
+def _bad_lambd(bad):
+    lambd = xr.DataArray(np.full((4, 3), 0.5), dims=("time", "station"))
+    lambd[3, 1] = bad
+    return lambd
+
+
+@pytest.mark.parametrize("name", LAMBD_NAMES)
+def test_bad_numpy_backed_lambd_is_refused_before_the_call(name):
+    x = _array(12)
+    ops = (x, x) if FUNCS[name].kind == "backward" else (x,)
+    for bad in (np.nan, -0.25, -np.inf):
+        out = xr.full_like(x, 7.0)
+        with pytest.raises(ValueError, match=re.escape(
+                f"{name}: lambd must be finite and >= 0, got {bad!r} at index (3, 1)")):
+            pyfunc(name)(*ops, _bad_lambd(bad), out=out.values)
+        assert np.all(out.values == 7.0)
+
+
+@pytest.mark.parametrize("name", LAMBD_NAMES)
+def test_dask_backed_lambd_is_checked_at_compute(name):
+    da = require("dask.array")
+    x = _array(13).chunk({"time": 2})
+    ops = (x, x) if FUNCS[name].kind == "backward" else (x,)
+    r = pyfunc(name)(*ops, _bad_lambd(np.nan).chunk({"time": 2}))
+    assert isinstance(r.data, da.Array)  # lazy: nothing computed yet
+    with pytest.raises(ValueError, match=re.escape(
+            f"{name}: lambd must be finite and >= 0, got nan at index (3, 1)")):
+        r.compute(scheduler="threads")
+    good = _bad_lambd(0.125).chunk({"time": 2})
+    r = pyfunc(name)(*ops, good)
+    assert_same_bits(r.compute(scheduler="threads").values,
+                     pyfunc(name)(*(o.values for o in ops), good.values))

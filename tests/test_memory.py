@@ -1,0 +1,102 @@
+"""Extra memory (SPEC §6): with out= a call allocates no array, also with an
+array lambd and with a lambd too large to be finite in every float dtype (which
+takes the slow check); without out= it allocates the result array only.
+
+tracemalloc sees NumPy's data buffers as well as Python objects, so the peak of
+traced memory during one call is deterministic. A call may allocate what
+np.add(x, lambd, out=out) allocates on the same operands (nothing for
+contiguous ones; NumPy's iterator takes a buffer of 8192 elements for a
+lambd row broadcast over 2-D x) plus under 4 KiB of Python objects (keyword
+dicts, NumPy scalars): far below the N-byte boolean mask or N-element copy
+that a temporary array of these N = 10^5 elements would take.
+"""
+
+import os
+import sys
+import tracemalloc
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from spec_cases import FUNCS, NAMES, args_for, pyfunc  # noqa: E402
+
+N = 10**5
+OBJECTS = 4096  # bytes: Python objects of one call; a temporary array is >= N bytes
+DTYPES = [np.float16, np.float32, np.float64]
+
+
+def extra_bytes(call):
+    """Peak traced memory during call() above what was allocated before it."""
+    call()  # first call: caches and interned objects are not the call's cost
+    started = not tracemalloc.is_tracing()
+    if started:
+        tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        before = tracemalloc.get_traced_memory()[0]
+        result = call()
+        peak = tracemalloc.get_traced_memory()[1]
+        del result
+        return peak - before
+    finally:
+        if started:
+            tracemalloc.stop()
+
+
+def _lambds(dtype):
+    """lambd kinds: Python float, NumPy scalar, array of x's dtype, a row that
+    broadcasts, and values above 65504 (the float16 maximum: the slow check)."""
+    kinds = {"float": 0.5, "numpy scalar": dtype(0.5),
+             "array": np.full(N, 0.5, dtype), "row": np.full((1, 1000), 0.5, dtype)}
+    if dtype != np.float16:
+        kinds["array above 65504"] = np.linspace(0, 7e4, N).astype(dtype)
+        kinds["scalar above 65504"] = dtype(7e4)
+    return kinds
+
+
+def _operands(name, dtype, lambd):
+    x = np.linspace(-3, 3, N).astype(dtype)
+    g = np.linspace(-1, 1, N).astype(dtype)
+    if np.ndim(lambd) == 2:
+        x, g = x.reshape(100, 1000), g.reshape(100, 1000)
+    return args_for(name, x, lambd, g), x
+
+
+def _numpy_extra(x, lambd, out=None):
+    """What NumPy's own two-operand ufunc allocates on the same operands."""
+    other = 0.5 if lambd is None or np.ndim(lambd) == 0 else lambd
+    if out is None:
+        return extra_bytes(lambda: np.add(x, other))
+    return extra_bytes(lambda: np.add(x, other, out=out))
+
+
+def test_the_reference_sees_a_temporary():
+    x = np.ones(N)
+    assert extra_bytes(lambda: np.add(x, 0.5, out=np.empty_like(x))) >= x.nbytes
+    assert extra_bytes(lambda: np.add(x, 0.5)) >= x.nbytes
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("name", NAMES)
+def test_no_temporary_with_out(name, dtype):
+    kinds = _lambds(dtype) if FUNCS[name].has_lambd else {"none": None}
+    for kind, lambd in kinds.items():
+        args, x = _operands(name, dtype, lambd)
+        out = np.empty_like(x)
+        numpy = _numpy_extra(x, lambd, out)
+        extra = extra_bytes(lambda: pyfunc(name)(*args, out=out))
+        assert extra < numpy + OBJECTS, \
+            f"{name}({kind} lambd, out=): {extra} bytes allocated, np.add {numpy}"
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("name", NAMES)
+def test_only_the_result_without_out(name, dtype):
+    kinds = _lambds(dtype) if FUNCS[name].has_lambd else {"none": None}
+    for kind, lambd in kinds.items():
+        args, x = _operands(name, dtype, lambd)
+        numpy = _numpy_extra(x, lambd)
+        extra = extra_bytes(lambda: pyfunc(name)(*args))
+        assert x.nbytes <= extra < numpy + OBJECTS, \
+            f"{name}({kind} lambd): {extra} bytes allocated, np.add {numpy}"
