@@ -1,6 +1,5 @@
 # Types of the checked functions (_functions.py). A stub, not inline annotations:
-# the overloads would bury the documented function bodies, and the runtime module
-# stays exactly as fast as before. tests/test_typing.py runs mypy.stubtest, so a
+# the overloads would bury the documented function bodies. tests/test_typing.py runs mypy.stubtest, so a
 # signature here that disagrees with _functions.py fails the suite.
 #
 # What the overloads promise (only what is true at run time):

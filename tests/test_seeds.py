@@ -1,4 +1,4 @@
-"""Issue #8: the seed texts' own examples (../shared/seeds/), run in NumPy form.
+"""The seed texts' own examples (tests/data/seeds/), run in NumPy form.
 
 References are independent of shrink: PyTorch itself when installed, plain NumPy
 selections (``np.where``), and mpmath for tanhshrink's values.
@@ -20,6 +20,27 @@ mpmath = require("mpmath")
 
 EXAMPLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "examples",
                        "seed_sparse_autoencoder.py")
+SEEDS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "seeds")
+
+
+def _seed(name):
+    with open(os.path.join(SEEDS, name), encoding="utf-8") as f:
+        return " ".join(f.read().split())  # whitespace as one space
+
+
+@pytest.mark.parametrize("name,quoted", [
+    ("torch-2.8-nn.Hardshrink.txt", ">>> m = nn.Hardshrink() >>> input = torch.randn(2) "
+                                    ">>> output = m(input)"),
+    ("torch-2.8-nn.Softshrink.txt", ">>> m = nn.Softshrink() >>> input = torch.randn(2) "
+                                    ">>> output = m(input)"),
+    ("ts-port-Tensor.tanhshrink.txt", "const x = torch.tensor([-2, -1, 0, 1, 2]);"),
+    ("ts-port-Tensor.tanhshrink.txt", "f(10) ≈ 10 - 1 ≈ 9"),
+    ("ts-port-Tensor.tanhshrink.txt", "At x=±4: output≈±3.93"),
+    ("ts-port-HardshrinkOptions.txt", "this.encode1 = new torch.nn.Linear(784, 256);"),
+    ("ts-port-HardshrinkOptions.txt", "const denoised = hardshrink.forward(noisy_data);"),
+])
+def test_the_examples_below_are_the_seeds_own(name, quoted):
+    assert quoted in _seed(name)
 
 
 def _load_example():
