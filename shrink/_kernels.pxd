@@ -33,6 +33,11 @@ cdef inline real usable_lambd(real lambd) noexcept nogil:
     return lq if (lq >= 0 and lq < INFINITY) else -1
 
 
+cdef inline real usable_bias(real bias) noexcept nogil:
+    """bias itself when it is finite, else NaN (a kernel's result is NaN then)."""
+    return bias if fabs_(nan_to(bias, INFINITY)) < INFINITY else NAN
+
+
 cdef inline real clamp_to_band(real x, real lc) noexcept nogil:
     """x clamped to [-lc, lc] (NaN becomes 0)."""
     cdef real c = nan_to(x, 0)

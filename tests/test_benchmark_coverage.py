@@ -36,8 +36,14 @@ def bench_files():
 
 
 def names_in_benchmarks():
-    """Every identifier, attribute name and string constant in the benchmark files."""
+    """Every identifier, attribute name and string constant in the benchmark files,
+    and every string parameter value of a benchmark class (the lists of names
+    that benchmarks/common.py takes from shrink/_table.py)."""
     found = set()
+    for mod in _benchmark_modules():
+        for _, cls in inspect.getmembers(mod, inspect.isclass):
+            for values in getattr(cls, "params", None) or []:
+                found.update(v for v in values if isinstance(v, str))
     for path in bench_files():
         with open(path, encoding="utf-8") as f:
             tree = ast.parse(f.read(), filename=path)
