@@ -8,17 +8,29 @@ from shrink._functions import (
     hardshrink as hardshrink,
     softshrink as softshrink,
     tanhshrink as tanhshrink,
+    garrote as garrote,
+    firm as firm,
+    shrink as shrink,
     hardshrink_grad as hardshrink_grad,
     softshrink_grad as softshrink_grad,
     tanhshrink_grad as tanhshrink_grad,
+    garrote_grad as garrote_grad,
+    firm_grad as firm_grad,
+    shrink_grad as shrink_grad,
     hardshrink_backward as hardshrink_backward,
     softshrink_backward as softshrink_backward,
     tanhshrink_backward as tanhshrink_backward,
+    garrote_backward as garrote_backward,
+    firm_backward as firm_backward,
+    shrink_backward as shrink_backward,
 )
 from shrink._layers import (
     Hardshrink as Hardshrink,
     Softshrink as Softshrink,
     Tanhshrink as Tanhshrink,
+    Garrote as Garrote,
+    Firm as Firm,
+    Shrink as Shrink,
 )
 
 CPU_DISPATCH: Literal["x86-64-v4", "x86-64-v3", "baseline"]
@@ -27,4 +39,4 @@ __version__: str
 def set_num_threads(n: int) -> int: ...
 def get_num_threads() -> int: ...
 
-__all__ = ["ufuncs", "CPU_DISPATCH", "set_num_threads", "get_num_threads", "hardshrink", "softshrink", "tanhshrink", "hardshrink_grad", "softshrink_grad", "tanhshrink_grad", "hardshrink_backward", "softshrink_backward", "tanhshrink_backward", "Hardshrink", "Softshrink", "Tanhshrink"]
+__all__ = ["ufuncs", "CPU_DISPATCH", "set_num_threads", "get_num_threads", "hardshrink", "softshrink", "tanhshrink", "garrote", "firm", "shrink", "hardshrink_grad", "softshrink_grad", "tanhshrink_grad", "garrote_grad", "firm_grad", "shrink_grad", "hardshrink_backward", "softshrink_backward", "tanhshrink_backward", "garrote_backward", "firm_backward", "shrink_backward", "Hardshrink", "Softshrink", "Tanhshrink", "Garrote", "Firm", "Shrink"]

@@ -284,6 +284,245 @@ Examples
 >>> shrink.tanhshrink_backward(np.array([2.0, -1.0]), np.array([20.0, 0.0]))
 array([2., 0.])
 """,
+    "garrote": """The non-negative garrote: x - lambd**2 / x where abs(x) > lambd, +0.0 in the band.
+
+Between hard and soft thresholding: large values are nearly kept, values near
+the threshold shrink towards 0 (``pywt.threshold(x, lambd, "garrote")``).
+Computed as ``(abs(x) - lambd) * (1 + lambd / abs(x))``, so that the band edge,
+where ``x - lambd**2 / x`` cancels, is accurate (1 ULP in float16/float32, 2 in
+float64) and no intermediate overflows.
+
+Parameters
+----------
+x : array_like
+    Real or complex input. Complex z becomes ``z * (1 - lambd**2 / abs(z)**2)``
+    where ``abs(z) > lambd`` and 0 elsewhere.
+{params}
+{keywords}
+
+Returns
+-------
+ndarray or scalar
+    +0.0 inside the closed band -lambd <= x <= lambd; NaN where x is NaN.
+
+{raises}
+
+See Also
+--------
+garrote_grad, garrote_backward, Garrote, softshrink, hardshrink
+
+Examples
+--------
+>>> import numpy as np, shrink
+>>> shrink.garrote(np.array([-2.0, -0.5, 0.25, 1.0, 4.0]), 1.0)
+array([-1.5 ,  0.  ,  0.  ,  0.  ,  3.75])
+""",
+    "firm": """Firm shrinkage (Gao and Bruce): 0 up to lambd_low, x beyond lambd_high, linear between.
+
+``sign(x) * lambd_high * (abs(x) - lambd_low) / (lambd_high - lambd_low)`` where
+``lambd_low < abs(x) <= lambd_high``, x where ``abs(x) > lambd_high``, +0.0
+where ``abs(x) <= lambd_low`` (``pywt.threshold_firm``). With lambd_low ==
+lambd_high it is hardshrink(x, lambd_low), bit for bit.
+
+Parameters
+----------
+x : array_like
+    Real or complex input (complex: ``z / abs(z)`` in place of sign(x)).
+{params}
+{keywords}
+
+Returns
+-------
+ndarray or scalar
+    +0.0 inside the closed band; NaN where x is NaN.
+
+{raises}
+
+See Also
+--------
+firm_grad, firm_backward, Firm, hardshrink, softshrink
+
+Examples
+--------
+>>> import numpy as np, shrink
+>>> shrink.firm(np.array([-3.0, -1.5, 0.5, 1.0, 2.0]), 1.0, 2.0)
+array([-3., -1.,  0.,  0.,  2.])
+""",
+    "shrink": """The ONNX Shrink operator: x - bias where x > lambd, x + bias where x < -lambd, +0.0 between.
+
+``bias=0`` gives hardshrink's bits, ``bias=lambd`` softshrink's; outside the
+band the result is the correctly rounded ``x - bias`` / ``x + bias``.
+
+Parameters
+----------
+x : array_like
+    Real or complex input. Complex z becomes ``z * (abs(z) - bias) / abs(z)``
+    where ``abs(z) > lambd`` and 0 elsewhere.
+{params}
+{keywords}
+
+Returns
+-------
+ndarray or scalar
+    +0.0 inside the closed band; NaN where x is NaN.
+
+{raises}
+
+See Also
+--------
+shrink_grad, shrink_backward, Shrink, hardshrink, softshrink
+
+Examples
+--------
+>>> import numpy as np, shrink
+>>> shrink.shrink(np.array([-2.0, 0.25, 3.0]), lambd=0.5, bias=1.5)
+array([-0.5,  0. ,  1.5])
+""",
+    "garrote_grad": """Derivative of garrote: 1 + lambd**2 / x**2 where abs(x) > lambd, +0.0 in the band.
+
+Parameters
+----------
+x : array_like
+    Real input.
+{params}
+{keywords}
+
+Returns
+-------
+ndarray or scalar
+    Between 1 and 2 outside the band, +0.0 inside it, NaN where x is NaN.
+
+{raises}
+
+Examples
+--------
+>>> import numpy as np, shrink
+>>> shrink.garrote_grad(np.array([-2.0, 0.5, 1.0, np.inf]), 1.0)
+array([1.25, 0.  , 0.  , 1.  ])
+""",
+    "firm_grad": """Derivative of firm: lambd_high / (lambd_high - lambd_low) in the middle zone, 1 beyond, 0 in the band.
+
+The middle zone is closed at lambd_high (the slope there), the band at
+lambd_low.
+
+Parameters
+----------
+x : array_like
+    Real input.
+{params}
+{keywords}
+
+Returns
+-------
+ndarray or scalar
+    +0.0 in the band, NaN where x is NaN.
+
+{raises}
+
+Examples
+--------
+>>> import numpy as np, shrink
+>>> shrink.firm_grad(np.array([0.5, 1.5, 2.0, 3.0]), 1.0, 2.0)
+array([0., 2., 2., 1.])
+""",
+    "shrink_grad": """Derivative of shrink: 1 where abs(x) > lambd, +0.0 where abs(x) <= lambd.
+
+bias moves the value, not the slope; it is checked all the same.
+
+Parameters
+----------
+x : array_like
+    Real input.
+{params}
+{keywords}
+
+Returns
+-------
+ndarray or scalar
+    1 or +0.0; NaN where x is NaN.
+
+{raises}
+
+Examples
+--------
+>>> import numpy as np, shrink
+>>> shrink.shrink_grad(np.array([-1.0, 0.5, 0.75]), 0.5, bias=0.25)
+array([1., 0., 1.])
+""",
+    "garrote_backward": """Backward pass of garrote: grad_output * garrote_grad(x, lambd), fused; +0.0 in the band.
+
+An inf or NaN grad_output does not leak into the band (inf * 0 would be NaN).
+
+Parameters
+----------
+grad_output : array_like
+    The gradient flowing back, broadcast against x.
+x : array_like
+    The forward input.
+{params}
+{keywords}
+
+Returns
+-------
+ndarray or scalar
+    NaN where x is NaN; every zero is +0.0.
+
+{raises}
+
+Examples
+--------
+>>> import numpy as np, shrink
+>>> shrink.garrote_backward(np.array([2.0, np.inf]), np.array([-2.0, 0.5]), 1.0)
+array([2.5, 0. ])
+""",
+    "firm_backward": """Backward pass of firm: grad_output * firm_grad(x, lambd_low, lambd_high), fused.
+
+Parameters
+----------
+grad_output : array_like
+    The gradient flowing back, broadcast against x.
+x : array_like
+    The forward input.
+{params}
+{keywords}
+
+Returns
+-------
+ndarray or scalar
+    +0.0 in the band (whatever grad_output is), NaN where x is NaN.
+
+{raises}
+
+Examples
+--------
+>>> import numpy as np, shrink
+>>> shrink.firm_backward(np.array([3.0, 3.0, np.nan]), np.array([1.5, 3.0, 0.5]), 1.0, 2.0)
+array([6., 3., 0.])
+""",
+    "shrink_backward": """Backward pass of shrink: grad_output where abs(x) > lambd, +0.0 where abs(x) <= lambd.
+
+Parameters
+----------
+grad_output : array_like
+    The gradient flowing back, broadcast against x.
+x : array_like
+    The forward input.
+{params}
+{keywords}
+
+Returns
+-------
+ndarray or scalar
+    NaN where x is NaN; every zero is +0.0.
+
+{raises}
+
+Examples
+--------
+>>> import numpy as np, shrink
+>>> shrink.shrink_backward(np.array([3.0, 3.0]), np.array([1.0, 0.1]), 0.5, 0.25)
+array([3., 0.])
+""",
 }
 
 

@@ -252,6 +252,240 @@ def tanhshrink(
 ) -> Any: ...
 
 @overload
+def garrote(
+    x: NDArray[np.float64],
+    lambd: float = 0.5,
+    *, out: None = None, where: _Where = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: None = None, subok: bool = True,
+) -> NDArray[np.float64]: ...
+
+@overload
+def garrote(
+    x: _ComplexArray,
+    lambd: _Lambd = 0.5,
+    *, out: None = None, where: _Where = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: DTypeLike | None = None, subok: bool = True,
+) -> NDArray[Any]: ...
+
+@overload
+def garrote(
+    x: _ComplexScalar,
+    lambd: _LambdArray,
+    *, out: None = None, where: _Where = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: DTypeLike | None = None, subok: bool = True,
+) -> NDArray[Any]: ...
+
+@overload
+def garrote(
+    x: float,
+    lambd: float = 0.5,
+    *, out: None = None, where: bool | np.bool = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: None = None, subok: bool = True,
+) -> np.float64: ...
+
+@overload
+def garrote(
+    x: complex,
+    lambd: float = 0.5,
+    *, out: None = None, where: bool | np.bool = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: None = None, subok: bool = True,
+) -> np.float64 | np.complex128: ...
+
+@overload
+def garrote(
+    x: _RealScalar,
+    lambd: _LambdScalar = 0.5,
+    *, out: None = None, where: bool | np.bool = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: None = None, subok: bool = True,
+) -> np.floating[Any]: ...
+
+@overload
+def garrote(
+    x: _ComplexScalar,
+    lambd: _LambdScalar = 0.5,
+    *, out: None = None, where: bool | np.bool = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: None = None, subok: bool = True,
+) -> np.inexact[Any]: ...
+
+@overload
+def garrote(
+    x: _ComplexArray | _ComplexScalar,
+    lambd: _Lambd = 0.5,
+    *, out: _ArrayT | tuple[_ArrayT], where: _Where = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: DTypeLike | None = None, subok: bool = True,
+) -> _ArrayT: ...
+
+@overload
+def garrote(
+    x: _XLike,
+    lambd: _LambdLike = 0.5,
+    *, out: _OutLike = None, where: _WhereLike = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: DTypeLike | None = None, subok: bool = True,
+) -> Any: ...
+
+@overload
+def firm(
+    x: NDArray[np.float64],
+    lambd_low: float,
+    lambd_high: float,
+    *, out: None = None, where: _Where = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: None = None, subok: bool = True,
+) -> NDArray[np.float64]: ...
+
+@overload
+def firm(
+    x: _ComplexArray,
+    lambd_low: _Lambd,
+    lambd_high: _Lambd,
+    *, out: None = None, where: _Where = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: DTypeLike | None = None, subok: bool = True,
+) -> NDArray[Any]: ...
+
+@overload
+def firm(
+    x: _ComplexScalar,
+    lambd_low: _LambdArray,
+    lambd_high: _Lambd,
+    *, out: None = None, where: _Where = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: DTypeLike | None = None, subok: bool = True,
+) -> NDArray[Any]: ...
+
+@overload
+def firm(
+    x: float,
+    lambd_low: float,
+    lambd_high: float,
+    *, out: None = None, where: bool | np.bool = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: None = None, subok: bool = True,
+) -> np.float64: ...
+
+@overload
+def firm(
+    x: complex,
+    lambd_low: float,
+    lambd_high: float,
+    *, out: None = None, where: bool | np.bool = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: None = None, subok: bool = True,
+) -> np.float64 | np.complex128: ...
+
+@overload
+def firm(
+    x: _RealScalar,
+    lambd_low: _LambdScalar,
+    lambd_high: _LambdScalar,
+    *, out: None = None, where: bool | np.bool = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: None = None, subok: bool = True,
+) -> np.floating[Any]: ...
+
+@overload
+def firm(
+    x: _ComplexScalar,
+    lambd_low: _LambdScalar,
+    lambd_high: _LambdScalar,
+    *, out: None = None, where: bool | np.bool = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: None = None, subok: bool = True,
+) -> np.inexact[Any]: ...
+
+@overload
+def firm(
+    x: _ComplexArray | _ComplexScalar,
+    lambd_low: _Lambd,
+    lambd_high: _Lambd,
+    *, out: _ArrayT | tuple[_ArrayT], where: _Where = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: DTypeLike | None = None, subok: bool = True,
+) -> _ArrayT: ...
+
+@overload
+def firm(
+    x: _XLike,
+    lambd_low: _LambdLike,
+    lambd_high: _LambdLike,
+    *, out: _OutLike = None, where: _WhereLike = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: DTypeLike | None = None, subok: bool = True,
+) -> Any: ...
+
+@overload
+def shrink(
+    x: NDArray[np.float64],
+    lambd: float = 0.5,
+    bias: float = 0.0,
+    *, out: None = None, where: _Where = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: None = None, subok: bool = True,
+) -> NDArray[np.float64]: ...
+
+@overload
+def shrink(
+    x: _ComplexArray,
+    lambd: _Lambd = 0.5,
+    bias: _Lambd = 0.0,
+    *, out: None = None, where: _Where = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: DTypeLike | None = None, subok: bool = True,
+) -> NDArray[Any]: ...
+
+@overload
+def shrink(
+    x: _ComplexScalar,
+    lambd: _LambdArray,
+    bias: _Lambd = 0.0,
+    *, out: None = None, where: _Where = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: DTypeLike | None = None, subok: bool = True,
+) -> NDArray[Any]: ...
+
+@overload
+def shrink(
+    x: float,
+    lambd: float = 0.5,
+    bias: float = 0.0,
+    *, out: None = None, where: bool | np.bool = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: None = None, subok: bool = True,
+) -> np.float64: ...
+
+@overload
+def shrink(
+    x: complex,
+    lambd: float = 0.5,
+    bias: float = 0.0,
+    *, out: None = None, where: bool | np.bool = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: None = None, subok: bool = True,
+) -> np.float64 | np.complex128: ...
+
+@overload
+def shrink(
+    x: _RealScalar,
+    lambd: _LambdScalar = 0.5,
+    bias: _LambdScalar = 0.0,
+    *, out: None = None, where: bool | np.bool = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: None = None, subok: bool = True,
+) -> np.floating[Any]: ...
+
+@overload
+def shrink(
+    x: _ComplexScalar,
+    lambd: _LambdScalar = 0.5,
+    bias: _LambdScalar = 0.0,
+    *, out: None = None, where: bool | np.bool = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: None = None, subok: bool = True,
+) -> np.inexact[Any]: ...
+
+@overload
+def shrink(
+    x: _ComplexArray | _ComplexScalar,
+    lambd: _Lambd = 0.5,
+    bias: _Lambd = 0.0,
+    *, out: _ArrayT | tuple[_ArrayT], where: _Where = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: DTypeLike | None = None, subok: bool = True,
+) -> _ArrayT: ...
+
+@overload
+def shrink(
+    x: _XLike,
+    lambd: _LambdLike = 0.5,
+    bias: _LambdLike = 0.0,
+    *, out: _OutLike = None, where: _WhereLike = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: DTypeLike | None = None, subok: bool = True,
+) -> Any: ...
+
+@overload
 def hardshrink_grad(
     x: NDArray[np.float64],
     lambd: float = 0.5,
@@ -401,6 +635,188 @@ def tanhshrink_grad(
 @overload
 def tanhshrink_grad(
     x: _XLike,
+    *, out: _OutLike = None, where: _WhereLike = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: DTypeLike | None = None, subok: bool = True,
+) -> Any: ...
+
+@overload
+def garrote_grad(
+    x: NDArray[np.float64],
+    lambd: float = 0.5,
+    *, out: None = None, where: _Where = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: None = None, subok: bool = True,
+) -> NDArray[np.float64]: ...
+
+@overload
+def garrote_grad(
+    x: _RealArray,
+    lambd: _Lambd = 0.5,
+    *, out: None = None, where: _Where = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: DTypeLike | None = None, subok: bool = True,
+) -> NDArray[Any]: ...
+
+@overload
+def garrote_grad(
+    x: _RealScalar,
+    lambd: _LambdArray,
+    *, out: None = None, where: _Where = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: DTypeLike | None = None, subok: bool = True,
+) -> NDArray[Any]: ...
+
+@overload
+def garrote_grad(
+    x: float,
+    lambd: float = 0.5,
+    *, out: None = None, where: bool | np.bool = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: None = None, subok: bool = True,
+) -> np.float64: ...
+
+@overload
+def garrote_grad(
+    x: _RealScalar,
+    lambd: _LambdScalar = 0.5,
+    *, out: None = None, where: bool | np.bool = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: None = None, subok: bool = True,
+) -> np.floating[Any]: ...
+
+@overload
+def garrote_grad(
+    x: _RealArray | _RealScalar,
+    lambd: _Lambd = 0.5,
+    *, out: _ArrayT | tuple[_ArrayT], where: _Where = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: DTypeLike | None = None, subok: bool = True,
+) -> _ArrayT: ...
+
+@overload
+def garrote_grad(
+    x: _XLike,
+    lambd: _LambdLike = 0.5,
+    *, out: _OutLike = None, where: _WhereLike = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: DTypeLike | None = None, subok: bool = True,
+) -> Any: ...
+
+@overload
+def firm_grad(
+    x: NDArray[np.float64],
+    lambd_low: float,
+    lambd_high: float,
+    *, out: None = None, where: _Where = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: None = None, subok: bool = True,
+) -> NDArray[np.float64]: ...
+
+@overload
+def firm_grad(
+    x: _RealArray,
+    lambd_low: _Lambd,
+    lambd_high: _Lambd,
+    *, out: None = None, where: _Where = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: DTypeLike | None = None, subok: bool = True,
+) -> NDArray[Any]: ...
+
+@overload
+def firm_grad(
+    x: _RealScalar,
+    lambd_low: _LambdArray,
+    lambd_high: _Lambd,
+    *, out: None = None, where: _Where = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: DTypeLike | None = None, subok: bool = True,
+) -> NDArray[Any]: ...
+
+@overload
+def firm_grad(
+    x: float,
+    lambd_low: float,
+    lambd_high: float,
+    *, out: None = None, where: bool | np.bool = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: None = None, subok: bool = True,
+) -> np.float64: ...
+
+@overload
+def firm_grad(
+    x: _RealScalar,
+    lambd_low: _LambdScalar,
+    lambd_high: _LambdScalar,
+    *, out: None = None, where: bool | np.bool = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: None = None, subok: bool = True,
+) -> np.floating[Any]: ...
+
+@overload
+def firm_grad(
+    x: _RealArray | _RealScalar,
+    lambd_low: _Lambd,
+    lambd_high: _Lambd,
+    *, out: _ArrayT | tuple[_ArrayT], where: _Where = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: DTypeLike | None = None, subok: bool = True,
+) -> _ArrayT: ...
+
+@overload
+def firm_grad(
+    x: _XLike,
+    lambd_low: _LambdLike,
+    lambd_high: _LambdLike,
+    *, out: _OutLike = None, where: _WhereLike = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: DTypeLike | None = None, subok: bool = True,
+) -> Any: ...
+
+@overload
+def shrink_grad(
+    x: NDArray[np.float64],
+    lambd: float = 0.5,
+    bias: float = 0.0,
+    *, out: None = None, where: _Where = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: None = None, subok: bool = True,
+) -> NDArray[np.float64]: ...
+
+@overload
+def shrink_grad(
+    x: _RealArray,
+    lambd: _Lambd = 0.5,
+    bias: _Lambd = 0.0,
+    *, out: None = None, where: _Where = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: DTypeLike | None = None, subok: bool = True,
+) -> NDArray[Any]: ...
+
+@overload
+def shrink_grad(
+    x: _RealScalar,
+    lambd: _LambdArray,
+    bias: _Lambd = 0.0,
+    *, out: None = None, where: _Where = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: DTypeLike | None = None, subok: bool = True,
+) -> NDArray[Any]: ...
+
+@overload
+def shrink_grad(
+    x: float,
+    lambd: float = 0.5,
+    bias: float = 0.0,
+    *, out: None = None, where: bool | np.bool = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: None = None, subok: bool = True,
+) -> np.float64: ...
+
+@overload
+def shrink_grad(
+    x: _RealScalar,
+    lambd: _LambdScalar = 0.5,
+    bias: _LambdScalar = 0.0,
+    *, out: None = None, where: bool | np.bool = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: None = None, subok: bool = True,
+) -> np.floating[Any]: ...
+
+@overload
+def shrink_grad(
+    x: _RealArray | _RealScalar,
+    lambd: _Lambd = 0.5,
+    bias: _Lambd = 0.0,
+    *, out: _ArrayT | tuple[_ArrayT], where: _Where = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: DTypeLike | None = None, subok: bool = True,
+) -> _ArrayT: ...
+
+@overload
+def shrink_grad(
+    x: _XLike,
+    lambd: _LambdLike = 0.5,
+    bias: _LambdLike = 0.0,
     *, out: _OutLike = None, where: _WhereLike = True,
     casting: _Casting = "same_kind", order: _Order = "K", dtype: DTypeLike | None = None, subok: bool = True,
 ) -> Any: ...
@@ -605,4 +1021,236 @@ def tanhshrink_backward(
     casting: _Casting = "same_kind", order: _Order = "K", dtype: DTypeLike | None = None, subok: bool = True,
 ) -> Any: ...
 
-__all__ = ["hardshrink", "softshrink", "tanhshrink", "hardshrink_grad", "softshrink_grad", "tanhshrink_grad", "hardshrink_backward", "softshrink_backward", "tanhshrink_backward"]
+@overload
+def garrote_backward(
+    grad_output: NDArray[np.float64],
+    x: NDArray[np.float64],
+    lambd: float = 0.5,
+    *, out: None = None, where: _Where = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: None = None, subok: bool = True,
+) -> NDArray[np.float64]: ...
+
+@overload
+def garrote_backward(
+    grad_output: _RealArray,
+    x: _RealArray | _RealScalar,
+    lambd: _Lambd = 0.5,
+    *, out: None = None, where: _Where = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: DTypeLike | None = None, subok: bool = True,
+) -> NDArray[Any]: ...
+
+@overload
+def garrote_backward(
+    grad_output: _RealScalar,
+    x: _RealArray,
+    lambd: _Lambd = 0.5,
+    *, out: None = None, where: _Where = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: DTypeLike | None = None, subok: bool = True,
+) -> NDArray[Any]: ...
+
+@overload
+def garrote_backward(
+    grad_output: _RealScalar,
+    x: _RealScalar,
+    lambd: _LambdArray,
+    *, out: None = None, where: _Where = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: DTypeLike | None = None, subok: bool = True,
+) -> NDArray[Any]: ...
+
+@overload
+def garrote_backward(
+    grad_output: float,
+    x: float,
+    lambd: float = 0.5,
+    *, out: None = None, where: bool | np.bool = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: None = None, subok: bool = True,
+) -> np.float64: ...
+
+@overload
+def garrote_backward(
+    grad_output: _RealScalar,
+    x: _RealScalar,
+    lambd: _LambdScalar = 0.5,
+    *, out: None = None, where: bool | np.bool = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: None = None, subok: bool = True,
+) -> np.floating[Any]: ...
+
+@overload
+def garrote_backward(
+    grad_output: _RealArray | _RealScalar,
+    x: _RealArray | _RealScalar,
+    lambd: _Lambd = 0.5,
+    *, out: _ArrayT | tuple[_ArrayT], where: _Where = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: DTypeLike | None = None, subok: bool = True,
+) -> _ArrayT: ...
+
+@overload
+def garrote_backward(
+    grad_output: _XLike,
+    x: _XLike,
+    lambd: _LambdLike = 0.5,
+    *, out: _OutLike = None, where: _WhereLike = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: DTypeLike | None = None, subok: bool = True,
+) -> Any: ...
+
+@overload
+def firm_backward(
+    grad_output: NDArray[np.float64],
+    x: NDArray[np.float64],
+    lambd_low: float,
+    lambd_high: float,
+    *, out: None = None, where: _Where = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: None = None, subok: bool = True,
+) -> NDArray[np.float64]: ...
+
+@overload
+def firm_backward(
+    grad_output: _RealArray,
+    x: _RealArray | _RealScalar,
+    lambd_low: _Lambd,
+    lambd_high: _Lambd,
+    *, out: None = None, where: _Where = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: DTypeLike | None = None, subok: bool = True,
+) -> NDArray[Any]: ...
+
+@overload
+def firm_backward(
+    grad_output: _RealScalar,
+    x: _RealArray,
+    lambd_low: _Lambd,
+    lambd_high: _Lambd,
+    *, out: None = None, where: _Where = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: DTypeLike | None = None, subok: bool = True,
+) -> NDArray[Any]: ...
+
+@overload
+def firm_backward(
+    grad_output: _RealScalar,
+    x: _RealScalar,
+    lambd_low: _LambdArray,
+    lambd_high: _Lambd,
+    *, out: None = None, where: _Where = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: DTypeLike | None = None, subok: bool = True,
+) -> NDArray[Any]: ...
+
+@overload
+def firm_backward(
+    grad_output: float,
+    x: float,
+    lambd_low: float,
+    lambd_high: float,
+    *, out: None = None, where: bool | np.bool = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: None = None, subok: bool = True,
+) -> np.float64: ...
+
+@overload
+def firm_backward(
+    grad_output: _RealScalar,
+    x: _RealScalar,
+    lambd_low: _LambdScalar,
+    lambd_high: _LambdScalar,
+    *, out: None = None, where: bool | np.bool = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: None = None, subok: bool = True,
+) -> np.floating[Any]: ...
+
+@overload
+def firm_backward(
+    grad_output: _RealArray | _RealScalar,
+    x: _RealArray | _RealScalar,
+    lambd_low: _Lambd,
+    lambd_high: _Lambd,
+    *, out: _ArrayT | tuple[_ArrayT], where: _Where = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: DTypeLike | None = None, subok: bool = True,
+) -> _ArrayT: ...
+
+@overload
+def firm_backward(
+    grad_output: _XLike,
+    x: _XLike,
+    lambd_low: _LambdLike,
+    lambd_high: _LambdLike,
+    *, out: _OutLike = None, where: _WhereLike = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: DTypeLike | None = None, subok: bool = True,
+) -> Any: ...
+
+@overload
+def shrink_backward(
+    grad_output: NDArray[np.float64],
+    x: NDArray[np.float64],
+    lambd: float = 0.5,
+    bias: float = 0.0,
+    *, out: None = None, where: _Where = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: None = None, subok: bool = True,
+) -> NDArray[np.float64]: ...
+
+@overload
+def shrink_backward(
+    grad_output: _RealArray,
+    x: _RealArray | _RealScalar,
+    lambd: _Lambd = 0.5,
+    bias: _Lambd = 0.0,
+    *, out: None = None, where: _Where = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: DTypeLike | None = None, subok: bool = True,
+) -> NDArray[Any]: ...
+
+@overload
+def shrink_backward(
+    grad_output: _RealScalar,
+    x: _RealArray,
+    lambd: _Lambd = 0.5,
+    bias: _Lambd = 0.0,
+    *, out: None = None, where: _Where = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: DTypeLike | None = None, subok: bool = True,
+) -> NDArray[Any]: ...
+
+@overload
+def shrink_backward(
+    grad_output: _RealScalar,
+    x: _RealScalar,
+    lambd: _LambdArray,
+    bias: _Lambd = 0.0,
+    *, out: None = None, where: _Where = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: DTypeLike | None = None, subok: bool = True,
+) -> NDArray[Any]: ...
+
+@overload
+def shrink_backward(
+    grad_output: float,
+    x: float,
+    lambd: float = 0.5,
+    bias: float = 0.0,
+    *, out: None = None, where: bool | np.bool = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: None = None, subok: bool = True,
+) -> np.float64: ...
+
+@overload
+def shrink_backward(
+    grad_output: _RealScalar,
+    x: _RealScalar,
+    lambd: _LambdScalar = 0.5,
+    bias: _LambdScalar = 0.0,
+    *, out: None = None, where: bool | np.bool = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: None = None, subok: bool = True,
+) -> np.floating[Any]: ...
+
+@overload
+def shrink_backward(
+    grad_output: _RealArray | _RealScalar,
+    x: _RealArray | _RealScalar,
+    lambd: _Lambd = 0.5,
+    bias: _Lambd = 0.0,
+    *, out: _ArrayT | tuple[_ArrayT], where: _Where = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: DTypeLike | None = None, subok: bool = True,
+) -> _ArrayT: ...
+
+@overload
+def shrink_backward(
+    grad_output: _XLike,
+    x: _XLike,
+    lambd: _LambdLike = 0.5,
+    bias: _LambdLike = 0.0,
+    *, out: _OutLike = None, where: _WhereLike = True,
+    casting: _Casting = "same_kind", order: _Order = "K", dtype: DTypeLike | None = None, subok: bool = True,
+) -> Any: ...
+
+__all__ = ["hardshrink", "softshrink", "tanhshrink", "garrote", "firm", "shrink", "hardshrink_grad", "softshrink_grad", "tanhshrink_grad", "garrote_grad", "firm_grad", "shrink_grad", "hardshrink_backward", "softshrink_backward", "tanhshrink_backward", "garrote_backward", "firm_backward", "shrink_backward"]

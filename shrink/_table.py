@@ -42,6 +42,9 @@ class Param(NamedTuple):
 
 
 LAMBD = Param("lambd")
+LAMBD_LOW = Param("lambd_low", None)
+LAMBD_HIGH = Param("lambd_high", None)
+BIAS = Param("bias", 0.0, signed=True)
 
 
 class Family(NamedTuple):
@@ -108,6 +111,10 @@ FAMILIES = (
     Family("tanhshrink", "Tanhshrink", (), kernels="shrink._tanh_kernels",
            complex_kernels="", compute_bound=True,
            backward_half_kernel="tanhshrink_backward_exact_f"),
+    # SPEC §7: the non-negative garrote, Gao-Bruce firm shrinkage, ONNX Shrink
+    Family("garrote", "Garrote", (LAMBD,)),
+    Family("firm", "Firm", (LAMBD_LOW, LAMBD_HIGH), ordered=("lambd_low", "lambd_high")),
+    Family("shrink", "Shrink", (LAMBD, BIAS)),
 )
 
 # Forwards first, then gradients, then backwards (the SPEC §1 order).

@@ -8,11 +8,20 @@ from shrink._ufuncs import CPU_DISPATCH as CPU_DISPATCH
 hardshrink: np.ufunc
 softshrink: np.ufunc
 tanhshrink: np.ufunc
+garrote: np.ufunc
+firm: np.ufunc
+shrink: np.ufunc
 hardshrink_grad: np.ufunc
 softshrink_grad: np.ufunc
 tanhshrink_grad: np.ufunc
+garrote_grad: np.ufunc
+firm_grad: np.ufunc
+shrink_grad: np.ufunc
 hardshrink_backward: np.ufunc
 softshrink_backward: np.ufunc
 tanhshrink_backward: np.ufunc
+garrote_backward: np.ufunc
+firm_backward: np.ufunc
+shrink_backward: np.ufunc
 
-__all__ = ["hardshrink", "softshrink", "tanhshrink", "hardshrink_grad", "softshrink_grad", "tanhshrink_grad", "hardshrink_backward", "softshrink_backward", "tanhshrink_backward"]
+__all__ = ["hardshrink", "softshrink", "tanhshrink", "garrote", "firm", "shrink", "hardshrink_grad", "softshrink_grad", "tanhshrink_grad", "garrote_grad", "firm_grad", "shrink_grad", "hardshrink_backward", "softshrink_backward", "tanhshrink_backward", "garrote_backward", "firm_backward", "shrink_backward"]
