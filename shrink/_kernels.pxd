@@ -167,15 +167,21 @@ cdef inline real garrote_magnitude(real a, real lc) noexcept nogil:
 
 
 cdef inline real garrote(real x, real lq) noexcept nogil:
+    # The band is applied by multiplying with keep (0 or 1) rather than by a
+    # select after the division: gcc (-ftrapping-math) would not if-convert a
+    # select whose arm divides, and left the loop scalar. Band lanes divide by
+    # lc (or 1), so m is finite there and m * 0 is a zero, made +0.0 by + 0.
     cdef real lc = domain_lambd(lq)
     cdef bint band = in_band(x, lc)
-    cdef real a = 1 if band else fabs_(x)  # NaN stays NaN, band lanes divide by 1
+    cdef real keep = 0 if band else 1
+    cdef real inside = lc if lc > 0 else 1
+    cdef real a = inside if band else fabs_(x)  # NaN stays NaN
     cdef real m
     if real is float:
         m = <float>garrote_magnitude(<double>a, <double>lc)
     else:
         m = garrote_magnitude(a, lc)
-    cdef real y = 0 if band else copysign_(m, x)
+    cdef real y = copysign_(m, x) * keep + 0
     return y if lq >= 0 else NAN
 
 
@@ -186,15 +192,18 @@ cdef inline real garrote_slope(real a, real lc) noexcept nogil:
 
 
 cdef inline real garrote_grad(real x, real lq) noexcept nogil:
+    # keep as in garrote: no select after the division
     cdef real lc = domain_lambd(lq)
     cdef bint band = in_band(x, lc)
-    cdef real a = 1 if band else fabs_(x)
+    cdef real keep = 0 if band else 1
+    cdef real inside = lc if lc > 0 else 1
+    cdef real a = inside if band else fabs_(x)  # band lanes: lc / a <= 1, no overflow
     cdef real s
     if real is float:
         s = <float>garrote_slope(<double>a, <double>lc)
     else:
         s = garrote_slope(a, lc)
-    cdef real y = 0 if band else s
+    cdef real y = s * keep + 0
     return y if lq >= 0 else NAN
 
 
@@ -203,7 +212,8 @@ cdef inline real garrote_backward(real g, real x, real lq) noexcept nogil:
     # turns a -0.0 product into +0.0.
     cdef real lc = domain_lambd(lq)
     cdef bint band = in_band(x, lc)
-    cdef real a = 1 if band else fabs_(x)
+    cdef real inside = lc if lc > 0 else 1
+    cdef real a = inside if band else fabs_(x)  # band lanes: lc / a <= 1, no overflow
     cdef real gb = 0 if band else g
     cdef real y
     if real is float:
@@ -250,12 +260,16 @@ cdef inline real firm_slope(real lc, real hc, real d) noexcept nogil:
     return hc / d
 
 
-cdef inline real firm_grad(real x, real lo, real hi) noexcept nogil:
+cdef inline real firm_gradient(real x, real lo, real hi, real g) noexcept nogil:
+    """g times firm's gradient (g = 1 for the gradient itself): the slope in
+    the middle zone, 1 beyond, +0.0 in the band, NaN at NaN x. The band is
+    applied to g before the product (inf * 0 would be NaN) and the zones are
+    one select between two loop-invariant slopes, so the loop vectorizes."""
     cdef real lq = usable_pair_low(lo, hi)
     cdef real lc = domain_lambd(lq)
     cdef real hc = hi if lq >= 0 else 0
     cdef bint band = in_band(x, lc)
-    cdef bint middle = (not band) and in_band(x, hc)
+    cdef bint beyond = not in_band(x, hc)
     cdef real d = hc - lc
     cdef real ds = d if d > 0 else 1
     cdef real s
@@ -263,34 +277,23 @@ cdef inline real firm_grad(real x, real lo, real hi) noexcept nogil:
         s = <float>firm_slope(<double>lc, <double>hc, <double>ds)
     else:
         s = firm_slope(lc, hc, ds)
-    cdef real one = 1 if x == x else x
-    cdef real y = 0 if band else (s if middle else one)
+    cdef real slope = 1 if beyond else s
+    slope = slope if x == x else x
+    cdef real gb = 0 if band else g
+    cdef real y
+    if real is float:
+        y = <float>(<double>gb * <double>slope) + 0
+    else:
+        y = gb * slope + 0
     return y if lq >= 0 else NAN
+
+
+cdef inline real firm_grad(real x, real lo, real hi) noexcept nogil:
+    return firm_gradient(x, lo, hi, 1)
 
 
 cdef inline real firm_backward(real g, real x, real lo, real hi) noexcept nogil:
-    cdef real lq = usable_pair_low(lo, hi)
-    cdef real lc = domain_lambd(lq)
-    cdef real hc = hi if lq >= 0 else 0
-    cdef bint band = in_band(x, lc)
-    cdef bint middle = (not band) and in_band(x, hc)
-    cdef real d = hc - lc
-    cdef real ds = d if d > 0 else 1
-    cdef real s
-    if real is float:
-        s = <float>firm_slope(<double>lc, <double>hc, <double>ds)
-    else:
-        s = firm_slope(lc, hc, ds)
-    cdef real g0 = g + 0
-    cdef real passed = g0 if x == x else x
-    cdef real gm = g if middle else 0
-    cdef real y
-    if real is float:
-        y = <float>(<double>gm * <double>s) + 0
-    else:
-        y = gm * s + 0
-    y = 0 if band else (y if middle else passed)
-    return y if lq >= 0 else NAN
+    return firm_gradient(x, lo, hi, g)
 
 
 cdef inline real shrink(real x, real lq, real b) noexcept nogil:
