@@ -477,3 +477,19 @@ def test_parity_onnxruntime(lambd, bias):
     theirs = session.run(None, {"x": x})[0]
     ours = shrink.shrink(x, lambd, bias)
     assert np.array_equal(ours, theirs)
+
+
+@pytest.mark.parametrize("dt", [np.float32, np.float64], ids=["float32", "float64"])
+def test_pywt_hard_is_hardshrink_one_step_below(dt):
+    """README "Coming from PyWavelets": pywt's open band is hardshrink with
+    the threshold one step below v in x's dtype (a float64 nextafter would
+    round back to v in float32), bit for bit up to the sign of zero."""
+    pywt = pytest.importorskip("pywt")
+    v = 0.1
+    x = np.concatenate([_edge_points(dt, dt(v)), np.linspace(-1, 1, 2001, dtype=dt)])
+    theirs = pywt.threshold(x, v, "hard")
+    ours = shrink.hardshrink(x, np.nextafter(np.asarray(v, x.dtype), 0))
+    assert np.array_equal(ours, theirs)
+    assert (theirs[np.abs(x) == dt(v)] != 0).all()  # pywt keeps abs(x) == v
+    if dt is np.float32:  # a float64 nextafter, as a Python float, rounds back to v
+        assert not np.array_equal(shrink.hardshrink(x, float(np.nextafter(v, 0))), theirs)
