@@ -493,3 +493,58 @@ def test_pywt_hard_is_hardshrink_one_step_below(dt):
     assert (theirs[np.abs(x) == dt(v)] != 0).all()  # pywt keeps abs(x) == v
     if dt is np.float32:  # a float64 nextafter, as a Python float, rounds back to v
         assert not np.array_equal(shrink.hardshrink(x, float(np.nextafter(v, 0))), theirs)
+
+
+# ---------------------------------------------------------------------------
+# The machinery every function shares, on the §7 functions: keywords, pickle,
+# containers (dask), scipy.sparse with every threshold an array.
+
+
+def _operands(name, x, g):
+    return (g, x) if name.endswith("_backward") else (x,)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_keywords_and_pickle(name):
+    x = np.linspace(-3, 3, 13)
+    g = np.linspace(1, 2, 13)
+    params = _params(name)
+    want = getattr(ufuncs, name)(*_operands(name, x, g), *params)
+    out = np.empty_like(x)
+    got = getattr(shrink, name)(*_operands(name, x, g), *params, out=out)
+    assert got is out and np.array_equal(out, want)
+    mask = x > 0
+    out = np.full_like(x, 7.0)
+    getattr(shrink, name)(*_operands(name, x, g), *params, out=out, where=mask)
+    assert np.array_equal(out[mask], want[mask]) and (out[~mask] == 7.0).all()
+    got = getattr(shrink, name)(*_operands(name, x, g), *params, dtype=np.float32)
+    assert got.dtype == np.float32
+    for obj in (getattr(shrink, name), getattr(ufuncs, name)):
+        assert pickle.loads(pickle.dumps(obj)) is obj
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_dask_receives_the_call(name):
+    da = pytest.importorskip("dask.array")
+    x = np.linspace(-3, 3, 12)
+    g = np.linspace(1, 2, 12)
+    params = _params(name)
+    lazy = getattr(shrink, name)(*(da.from_array(a, chunks=5) for a in _operands(name, x, g)),
+                                 *params)
+    assert isinstance(lazy, da.Array)
+    np.testing.assert_array_equal(lazy.compute(),
+                                  getattr(ufuncs, name)(*_operands(name, x, g), *params))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_scipy_sparse_with_array_thresholds(name):
+    sparse = pytest.importorskip("scipy.sparse")
+    dense = np.array([[0.0, -2.0, 0.0, 0.7], [1.2, 0.0, 0.0, -0.3]])
+    x = sparse.csr_array(dense)
+    g = sparse.csr_array(np.where(dense != 0, 2.0, 0.0))
+    params = [np.full((1, 4), p) * [1.0, 1.1, 1.2, 1.3] for p in _params(name)]
+    got = getattr(shrink, name)(*_operands(name, x, g), *params)
+    assert sparse.issparse(got) and got.format == "csr"
+    want = getattr(ufuncs, name)(*_operands(name, dense, np.where(dense != 0, 2.0, 0.0)),
+                                 *(np.broadcast_to(p, dense.shape) for p in params))
+    np.testing.assert_array_equal(got.toarray(), want)
