@@ -11,13 +11,12 @@ Skipped combinations raise ``NotImplementedError`` in ``setup`` (asv's skip).
 import numpy as np
 
 import shrink.ufuncs as su
-from shrink._table import DECLARED, UFUNCS
+from shrink._table import DECLARED, EXAMPLES, UFUNCS
 
 SEED = 20261123
 LAMBD = 0.5
-# The value each threshold parameter is benchmarked with (a table entry with a
-# new parameter name adds one here; tests/test_table.py checks).
-PARAM_VALUES = {"lambd": LAMBD, "lambd_low": 0.25, "lambd_high": 0.75, "bias": 0.25}
+# The value each threshold parameter is benchmarked with: its example in the table.
+PARAM_VALUES = EXAMPLES
 
 # ufunc names by kind, from the table (shrink/_table.py): the families that
 # memory limits (hard/soft and the SPEC section 7 ones; reference np.negative /

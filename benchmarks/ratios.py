@@ -54,7 +54,7 @@ import shrink.ufuncs as su  # noqa: E402
 LAMBD = 0.5
 SEED = 20261123
 
-from shrink._table import DECLARED, UFUNCS  # noqa: E402
+from shrink._table import DECLARED, EXAMPLES, UFUNCS  # noqa: E402
 
 # From the table: the families memory limits (hard/soft and SPEC section 7's,
 # references np.negative / np.add) and the one the kernel limits (tanhshrink).
@@ -65,8 +65,8 @@ BACKWARDS = {u.name for u in UFUNCS if u.kind == "backward"}
 TAKES_LAMBD = {u.name for u in UFUNCS if u.params}
 # SPEC section 7's families (everything beyond PyTorch's nine) have their own row
 SECTION7 = {u.name for u in UFUNCS if u.family not in ("hardshrink", "softshrink", "tanhshrink")}
-# The value each threshold parameter is timed with (lambd: LAMBD).
-PARAM_VALUES = {"lambd": 0.5, "lambd_low": 0.25, "lambd_high": 0.75, "bias": 0.25}
+# The value each threshold parameter is timed with: its example in the table.
+PARAM_VALUES = EXAMPLES
 CASES = ["N=1e7 contig", "N=1000", "N=1000 layer", "strided x2", "transposed"]
 
 

@@ -13,9 +13,7 @@ import os
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-LAMBD = 0.5
-# the value each threshold parameter is drawn with
-PARAM_VALUES = {"lambd": LAMBD, "lambd_low": LAMBD, "lambd_high": 1.5, "bias": 0.25}
+LAMBD = 0.5  # the band drawn: lambd's example value in shrink/_table.py
 
 
 def curves(x):
@@ -25,7 +23,7 @@ def curves(x):
 
     out = {}
     for family in FAMILIES:
-        values = [PARAM_VALUES[name] for name in family.param_names]
+        values = [p.example for p in family.params]
         shown = ", ".join(["x", *(f"{v:g}" for v in values)])
         out[f"{family.name}({shown})"] = (getattr(shrink, family.name)(x, *values),
                                           getattr(shrink, family.name + "_grad")(x, *values))

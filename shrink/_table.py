@@ -33,6 +33,8 @@ class Param(NamedTuple):
     default: float | None = 0.5  # None: the caller must give it
     # False: finite and >= 0 (a threshold); True: any finite real (a bias)
     signed: bool = False
+    # a typical value: what the benchmarks time and docs/plot_functions.py draws
+    example: float = 0.5
 
     @property
     def usable(self) -> str:
@@ -43,8 +45,8 @@ class Param(NamedTuple):
 
 LAMBD = Param("lambd")
 LAMBD_LOW = Param("lambd_low", None)
-LAMBD_HIGH = Param("lambd_high", None)
-BIAS = Param("bias", 0.0, signed=True)
+LAMBD_HIGH = Param("lambd_high", None, example=1.5)
+BIAS = Param("bias", 0.0, signed=True, example=0.25)
 
 
 class Family(NamedTuple):
@@ -121,5 +123,6 @@ FAMILIES = (
 UFUNCS = tuple(f.ufunc(kind) for kind in KINDS for f in FAMILIES)
 
 NAMES = tuple(u.name for u in UFUNCS)
+EXAMPLES = {p.name: p.example for f in FAMILIES for p in f.params}
 DECLARED = {u.name: u for u in UFUNCS}
 FAMILY = {f.name: f for f in FAMILIES}
