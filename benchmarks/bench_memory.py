@@ -14,7 +14,7 @@ import numpy as np
 
 import shrink
 
-from .common import ALL_UFUNCS, TAKES_GRAD, TAKES_LAMBD, make_array
+from .common import ALL_UFUNCS, TAKES_GRAD, make_array, param_values
 
 N = 10**7
 
@@ -27,7 +27,7 @@ class _Setup:
     def setup(self, name, dtype):
         x = make_array(dtype, N, "contiguous")
         args = (make_array(dtype, N, "contiguous", seed_offset=1), x) if name in TAKES_GRAD else (x,)
-        self.args = args + (0.5,) if name in TAKES_LAMBD else args
+        self.args = args + param_values(name)
         self.out = np.zeros(N, dtype)
         self.out.fill(0)  # resident in both variants: they differ by the result only
         self.function = getattr(shrink, name)

@@ -54,7 +54,7 @@ class Torch:
 class PyWavelets:
     timeout = 120
     repeat = (3, 20, 10.0)
-    params = [["hard", "soft"], ["float32", "float64"], [10**3, 10**5, 10**7]]
+    params = [["hard", "soft", "garrote"], ["float32", "float64"], [10**3, 10**5, 10**7]]
     param_names = ["mode", "dtype", "N"]
 
     def setup(self, mode, dtype, n):

@@ -8,12 +8,14 @@ import numpy as np
 import shrink
 import shrink.ufuncs as su
 
-from .common import ALL_UFUNCS, LAMBD, TAKES_GRAD, TAKES_LAMBD, make_array
+from shrink._table import FAMILIES
+
+from .common import ALL_UFUNCS, PARAM_VALUES, TAKES_GRAD, make_array, param_values
 
 
 def _args(name, x, g):
     args = (g, x) if name in TAKES_GRAD else (x,)
-    return args + (LAMBD,) if name in TAKES_LAMBD else args
+    return args + param_values(name)
 
 
 class OneElement:
@@ -58,13 +60,13 @@ class OneElementReference:
 
 
 class Modules:
-    """The layer objects: shrink.Hardshrink / Softshrink / Tanhshrink."""
-    params = [["Hardshrink", "Softshrink", "Tanhshrink"], [1, 10**5]]
+    """The layer objects, one per family: shrink.Hardshrink, ..."""
+    params = [[f.layer for f in FAMILIES], [1, 10**5]]
     param_names = ["module", "N"]
 
     def setup(self, module, n):
-        cls = getattr(shrink, module)
-        self.m = cls() if module == "Tanhshrink" else cls(LAMBD)
+        family = next(f for f in FAMILIES if f.layer == module)
+        self.m = getattr(shrink, module)(*(PARAM_VALUES[p] for p in family.param_names))
         self.x = make_array("float64", n, "contiguous")
         self.g = make_array("float64", n, "contiguous", seed_offset=1)
 

@@ -11,21 +11,34 @@ Skipped combinations raise ``NotImplementedError`` in ``setup`` (asv's skip).
 import numpy as np
 
 import shrink.ufuncs as su
+from shrink._table import DECLARED, EXAMPLES, UFUNCS
 
 SEED = 20261123
 LAMBD = 0.5
+# The value each threshold parameter is benchmarked with: its example in the table.
+PARAM_VALUES = EXAMPLES
 
-# ufunc names by family and kind (the SPEC section 1 table)
-HARDSOFT_FORWARD = ["hardshrink", "softshrink"]
-HARDSOFT_GRAD = ["hardshrink_grad", "softshrink_grad"]
-HARDSOFT_BACKWARD = ["hardshrink_backward", "softshrink_backward"]
-TANH_FORWARD = ["tanhshrink"]
-TANH_GRAD = ["tanhshrink_grad"]
-TANH_BACKWARD = ["tanhshrink_backward"]
-ALL_UFUNCS = (HARDSOFT_FORWARD + HARDSOFT_GRAD + HARDSOFT_BACKWARD
-              + TANH_FORWARD + TANH_GRAD + TANH_BACKWARD)
-TAKES_LAMBD = set(HARDSOFT_FORWARD + HARDSOFT_GRAD + HARDSOFT_BACKWARD)
-TAKES_GRAD = set(HARDSOFT_BACKWARD + TANH_BACKWARD)
+# ufunc names by kind, from the table (shrink/_table.py): the families that
+# memory limits (hard/soft and the SPEC section 7 ones; reference np.negative /
+# np.add) and those the kernel limits (tanhshrink; reference np.tanh).
+def _names(kind, compute_bound):
+    return [u.name for u in UFUNCS if u.kind == kind and u.compute_bound == compute_bound]
+
+
+HARDSOFT_FORWARD = _names("forward", False)
+HARDSOFT_GRAD = _names("grad", False)
+HARDSOFT_BACKWARD = _names("backward", False)
+TANH_FORWARD = _names("forward", True)
+TANH_GRAD = _names("grad", True)
+TANH_BACKWARD = _names("backward", True)
+ALL_UFUNCS = [u.name for u in UFUNCS]
+TAKES_LAMBD = {u.name for u in UFUNCS if u.params}  # any threshold parameter
+TAKES_GRAD = {u.name for u in UFUNCS if u.kind == "backward"}
+
+
+def param_values(name):
+    """The threshold arguments of ``name``, in call order (Python floats)."""
+    return tuple(PARAM_VALUES[p.name] for p in DECLARED[name].params)
 
 REAL = ["float16", "float32", "float64"]
 COMPLEX = ["complex64", "complex128"]
@@ -113,8 +126,9 @@ def make_case(name, dtype, n, layout, lambd="scalar"):
     if name in TAKES_GRAD:
         g = make_array(dtype, n, layout, seed_offset=1, scale=1.0)
         args = [g, x]
-    if name in TAKES_LAMBD:
-        args.append(make_lambd(dtype, x, lambd))
+    for value in param_values(name):
+        # an array of thresholds: the benchmarked value, varied per element
+        args.append(value if lambd == "scalar" else make_lambd(dtype, x, lambd) * (value / LAMBD))
     out = make_out(dtype, x, layout)
     return getattr(su, name), tuple(args), out
 

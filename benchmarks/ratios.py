@@ -54,12 +54,19 @@ import shrink.ufuncs as su  # noqa: E402
 LAMBD = 0.5
 SEED = 20261123
 
-HARDSOFT = ["hardshrink", "softshrink", "hardshrink_grad", "softshrink_grad",
-            "hardshrink_backward", "softshrink_backward"]
-TANH = ["tanhshrink", "tanhshrink_grad", "tanhshrink_backward"]
+from shrink._table import DECLARED, EXAMPLES, UFUNCS  # noqa: E402
+
+# From the table: the families memory limits (hard/soft and SPEC section 7's,
+# references np.negative / np.add) and the one the kernel limits (tanhshrink).
+HARDSOFT = [u.name for u in UFUNCS if not u.compute_bound]
+TANH = [u.name for u in UFUNCS if u.compute_bound]
 FUNCS = HARDSOFT + TANH
-BACKWARDS = {"hardshrink_backward", "softshrink_backward", "tanhshrink_backward"}
-TAKES_LAMBD = set(HARDSOFT)
+BACKWARDS = {u.name for u in UFUNCS if u.kind == "backward"}
+TAKES_LAMBD = {u.name for u in UFUNCS if u.params}
+# SPEC section 7's families (everything beyond PyTorch's nine) have their own row
+SECTION7 = {u.name for u in UFUNCS if u.family not in ("hardshrink", "softshrink", "tanhshrink")}
+# The value each threshold parameter is timed with: its example in the table.
+PARAM_VALUES = EXAMPLES
 CASES = ["N=1e7 contig", "N=1000", "N=1000 layer", "strided x2", "transposed"]
 
 
@@ -100,6 +107,8 @@ def target(name, dtype, case):
         return None  # information only
     if name in TANH:
         return 3.0 if dtype == "float32" else 2.0
+    if name in SECTION7:
+        return {"N=1e7 contig": 1.25, "N=1000": 2.5}.get(case, 1.5)
     if case == "N=1e7 contig":
         return 1.15
     if case == "N=1000":
@@ -132,8 +141,8 @@ def operands(dtype, case, rng):
 def statements(name, case):
     """The candidate and reference statements, as timeit source."""
     args = "g, x" if name in BACKWARDS else "x"
-    if name in TAKES_LAMBD:
-        args += ", lam"
+    for param in DECLARED[name].params:  # lambd is the variable lam, others literal
+        args += ", lam" if param.name == "lambd" else f", {PARAM_VALUES[param.name]!r}"
     fn = "layer" if case == "N=1000 layer" else "ufunc"
     cand = f"{fn}({args}, out=y)"
     if name in TANH:
@@ -287,12 +296,16 @@ def memory_rows(opts):
                 y = np.empty(size, dtype)
                 args = (g, x) if name in BACKWARDS else (x,)
                 lam_arr = rng.uniform(0.25, 0.75, size).astype(dtype)
+                values = tuple(PARAM_VALUES[p.name] for p in DECLARED[name].params)
+                # per-element thresholds, each scaled to its parameter's value
+                # (firm's lambd_low stays below lambd_high)
+                arrays = tuple((lam_arr * (v / LAMBD)).astype(dtype) for v in values)
                 checks = {
-                    "with out=": lambda: f(*args, out=y),
-                    "without out=": lambda: f(*args),
+                    "with out=": lambda: f(*args, *values, out=y),
+                    "without out=": lambda: f(*args, *values),
                 }
                 if name in TAKES_LAMBD:
-                    checks["with out=, array lambd"] = lambda: f(*args, lam_arr, out=y)
+                    checks["with out=, array lambd"] = lambda: f(*args, *arrays, out=y)
                 for what, call in checks.items():
                     call()  # warm up (first-call caches)
                     measured[what, size] = (traced_extra(call), y.nbytes)

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Plot hardshrink, softshrink and tanhshrink and their derivatives, computed with
-shrink itself (lambd = 0.5, x in [-3, 3]). Writes docs/functions.png.
+"""Plot every family of shrink/_table.py and its derivative, computed with shrink
+itself (lambd = 0.5; firm 0.5 and 1.5; shrink's bias 0.25; x in [-3, 3]).
+Writes docs/functions.png.
 
     python -m pip install ".[docs]"
     python docs/plot_functions.py [--out docs/functions.png]
@@ -12,19 +13,21 @@ import os
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-LAMBD = 0.5
-COLORS = {"hardshrink": "#1f77b4", "softshrink": "#d62728", "tanhshrink": "#2ca02c"}
+LAMBD = 0.5  # the band drawn: lambd's example value in shrink/_table.py
 
 
 def curves(x):
-    """{name: (values, derivatives)}; the step functions split at their jumps."""
+    """{label: (values, derivatives)}, one per family of the table."""
     import shrink
+    from shrink._table import FAMILIES
 
-    return {
-        "hardshrink": (shrink.hardshrink(x, LAMBD), shrink.hardshrink_grad(x, LAMBD)),
-        "softshrink": (shrink.softshrink(x, LAMBD), shrink.softshrink_grad(x, LAMBD)),
-        "tanhshrink": (shrink.tanhshrink(x), shrink.tanhshrink_grad(x)),
-    }
+    out = {}
+    for family in FAMILIES:
+        values = [p.example for p in family.params]
+        shown = ", ".join(["x", *(f"{v:g}" for v in values)])
+        out[f"{family.name}({shown})"] = (getattr(shrink, family.name)(x, *values),
+                                          getattr(shrink, family.name + "_grad")(x, *values))
+    return out
 
 
 def with_breaks(x, y):
@@ -45,11 +48,12 @@ def main(argv=None):
 
     # An odd count puts 0 on the grid; both band edges +-0.5 are on it too.
     x = np.linspace(-3.0, 3.0, 1201)
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4), sharex=True)
-    for name, (value, derivative) in curves(x).items():
-        left.plot(*with_breaks(x, value), color=COLORS[name], lw=2, label=f"{name}(x)")
-        right.plot(*with_breaks(x, derivative), color=COLORS[name], lw=2,
-                   label=f"{name}_grad(x)", ls="--" if name == "softshrink" else "-")
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 5), sharex=True)
+    for i, (label, (value, derivative)) in enumerate(curves(x).items()):
+        color = f"C{i}"
+        left.plot(*with_breaks(x, value), color=color, lw=2, label=label)
+        right.plot(*with_breaks(x, derivative), color=color, lw=2, ls=("-", "--", ":")[i % 3],
+                   label=label.replace("(", "_grad(", 1))
     for ax, title in ((left, f"the functions (lambd = {LAMBD})"),
                       (right, "their derivatives")):
         ax.axvspan(-LAMBD, LAMBD, color="0.92", zorder=0)
@@ -59,8 +63,8 @@ def main(argv=None):
         ax.set_xlabel("x")
         ax.set_xlim(-3, 3)
         ax.grid(alpha=0.3)
-        ax.legend(loc="upper left" if ax is left else "lower left", fontsize=9, framealpha=0.9)
-    right.set_ylim(-0.1, 1.15)
+        ax.legend(loc="upper left", fontsize=7, framealpha=0.9)
+    right.set_ylim(-0.1, 2.15)
     left.text(0, -2.2, "band\n|x| <= lambd", ha="center", fontsize=8, color="0.35")
     fig.tight_layout()
     fig.savefig(args.out, dpi=110)

@@ -1,7 +1,9 @@
 """Write the Cython inner loops of the ufuncs declared in ``_table.py``.
 
 Run by setup.py before Cython (``python shrink/_generate.py`` does the same by
-hand). It writes two include files:
+hand). It writes the type stubs of the modules whose names come from the table
+(``__init__.pyi``, ``_functions.pyi``, ``_layers.pyi``, ``ufuncs.pyi``; checked in, and
+tests/test_table.py checks they are up to date) and two include files:
 
 - ``_real_loops.pxi``: every real loop, compiled once per instruction set
   (``_loops_*.pyx``), one of which ``_cpu.py`` picks at import; large inputs
@@ -11,8 +13,8 @@ hand). It writes two include files:
 
 Each loop applies a scalar kernel (``_kernels.pxd``, ``_tanh_kernels.pxd``,
 ``_complex_tanh.pxd``) element by element. Fast paths cover what NumPy passes most:
-every operand contiguous, and lambd broadcast from a scalar (step 0, checked once
-by ``usable_lambd`` outside the loop); both are plain indexed loops that gcc
+every operand contiguous, and the thresholds broadcast from scalars (step 0,
+sanitised once by ``usable_lambd`` / ``usable_bias`` outside the loop); both are plain indexed loops that gcc
 vectorizes. Compute-bound kernels also read through small stack blocks
 (``blocked_body``). float16 loops compute in float32 and round once. Each include file
 ends with ``loop_pointers()``: (name, type char) -> PyCapsule, which ``_ufuncs.pyx``
@@ -23,7 +25,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from _table import REAL_OF_COMPLEX, UFUNCS  # noqa: E402
+from _table import FAMILIES, REAL_OF_COMPLEX, UFUNCS  # noqa: E402
 
 STORAGE = {"e": "npy_half", "f": "float", "d": "double", "g": "long double"}
 COMPUTE = {"e": "float", "f": "float", "d": "double", "g": "long double",
@@ -49,20 +51,37 @@ cdef inline npy_half half_positive_zero(npy_half h) noexcept nogil:
 '''
 
 
-REAL_LOOP_PREAMBLE = '''\
-from shrink._kernels cimport (
-    usable_lambd, hardshrink, softshrink, hardshrink_grad, softshrink_grad,
-    hardshrink_backward, softshrink_backward,
-)
-from shrink._tanh_kernels cimport (
-    tanhshrink, tanhshrink_grad, tanhshrink_backward, tanhshrink_backward_exact_f,
-)
+def real_loop_preamble():
+    """cimports of every family's kernels (and their sanitisers), the thread
+    splitting and the block size."""
+    modules = {"shrink._kernels": ["usable_lambd", "usable_bias"]}
+    for f in FAMILIES:
+        names = modules.setdefault(f.kernels, [])
+        names += [f.name, f"{f.name}_grad", f"{f.name}_backward"]
+        if f.backward_half_kernel:
+            names.append(f.backward_half_kernel)
+    lines = []
+    for module, names in modules.items():
+        lines.append(f"from {module} cimport (")
+        lines += [f"    {name}," for name in names]
+        lines.append(")")
+    return "\n".join(lines) + '''
 
 include "_threads.pxi"
 
 cdef enum:
     BLOCK = 1024  # elements of a stack block
 '''
+
+
+def complex_loop_preamble():
+    """cimports of the complex kernels not defined in _ufuncs.pyx itself."""
+    modules = {"shrink._kernels": ["usable_lambd", "usable_bias"]}
+    for f in FAMILIES:
+        if f.complex_kernels:
+            modules.setdefault(f.complex_kernels, []).append(f"{f.name}_complex")
+    return "\n".join(f"from {module} cimport {', '.join(names)}"
+                     for module, names in modules.items()) + "\n"
 
 
 def load(t, ptr):
@@ -79,10 +98,11 @@ def store(t, u, ptr, expr):
 
 def real_loop(u, t):
     """A loop over real operands, with fast paths when every operand is
-    contiguous and when lambd is a broadcast scalar."""
+    contiguous and when the thresholds are broadcast scalars."""
     n_in = u.nin
     kernel = u.half_kernel if (t == "e" and u.half_kernel) else u.name
     size = f"sizeof({STORAGE[t]})"
+    usable = {p.name: p.usable for p in u.params}
     lines = [
         f"cdef void loop_{u.name}_{t}(char** args, npy_intp* dims, npy_intp* steps,",
         "                  void* data) noexcept nogil:",
@@ -98,13 +118,14 @@ def real_loop(u, t):
         "        return",
     ]
 
-    def body(indent, scalar_lambd, contiguous):
+    def body(indent, scalar_params, contiguous):
         args = []
         for k in range(n_in):
-            if u.operands[k] == "lambd":
+            name = u.operands[k]
+            if name in usable:
                 step = size if contiguous else f"s{k}"
-                args.append("lambd" if scalar_lambd
-                            else f"usable_lambd({load(t, f'a{k} + i * {step}')})")
+                args.append(name if scalar_params
+                            else f"{usable[name]}({load(t, f'a{k} + i * {step}')})")
             elif contiguous:
                 args.append(load(t, f"a{k} + i * {size}"))
             else:
@@ -115,13 +136,15 @@ def real_loop(u, t):
                 f"{pad}    {store(t, u, out, f'{kernel}(' + ', '.join(args) + ')')}"]
 
     all_steps = " and ".join(f"s{k} == {size}" for k in range(n_in + 1))
-    if "lambd" in u.operands:
-        li = u.operands.index("lambd")
-        others = " and ".join(f"s{k} == {size}" for k in range(n_in + 1) if k != li)
+    if u.params:
+        positions = [u.operands.index(p.name) for p in u.params]
+        scalar = " and ".join(f"s{k} == 0" for k in positions)
+        others = " and ".join(f"s{k} == {size}" for k in range(n_in + 1) if k not in positions)
+        lines += [f"    cdef {COMPUTE[t]} {p.name}" for p in u.params]
+        lines += [f"    if {scalar}:"]
+        lines += [f"        {p.name} = {p.usable}({load(t, f'a{k}')})"
+                  for p, k in zip(u.params, positions)]
         lines += [
-            f"    cdef {COMPUTE[t]} lambd",
-            f"    if s{li} == 0:",
-            f"        lambd = usable_lambd({load(t, f'a{li}')})",
             f"        if {others}:",
             *body(12, True, True),
             "        else:",
@@ -181,13 +204,14 @@ def blocked_body(u, t, kernel, contiguous):
 
 
 def complex_loop(u, t):
-    """A loop over complex x (and real lambd): scalar code. |z| is computed in
+    """A loop over complex x (and real thresholds): scalar code. |z| is computed in
     x's own precision, as np.abs does, so that the band edge agrees with it."""
     real = STORAGE[REAL_OF_COMPLEX[t]]
     ctype = COMPUTE[t]
     n_in = u.nin
     call_args = [f"<{ctype}>(<{real}*>a0)[0]", f"<{ctype}>(<{real}*>a0)[1]"]
-    call_args += [f"usable_lambd(<{ctype}>(<{real}*>a{k})[0])" for k in range(1, n_in)]
+    call_args += [f"{p.usable}(<{ctype}>(<{real}*>a{k})[0])"
+                  for k, p in enumerate(u.params, start=u.nin - len(u.params))]
     return "\n".join([
         f"cdef void loop_{u.name}_{t}(char** args, npy_intp* dims, npy_intp* steps,",
         "                  void* data) noexcept nogil:",
@@ -215,8 +239,7 @@ def loop_table(loops):
 
 def render(complex_loops):
     parts, loops = [HEADER], []
-    if not complex_loops:
-        parts.append(REAL_LOOP_PREAMBLE)
+    parts.append(complex_loop_preamble() if complex_loops else real_loop_preamble())
     for u in UFUNCS:
         types = ("F", "D", "G") if complex_loops else ("e", "f", "d", "g")
         if complex_loops and not u.has_complex:
@@ -228,10 +251,173 @@ def render(complex_loops):
     return "\n\n".join(parts)
 
 
+FUNCTION_STUB_HEADER = '# Generated by shrink/_generate.py from shrink/_table.py: edit those, not this.\n#\n# Types of the checked functions (_functions.py). A stub, not inline annotations:\n# the overloads would bury the documented function bodies. tests/test_typing.py runs mypy.stubtest, so a\n# signature here that disagrees with _functions.py fails the suite.\n#\n# What the overloads promise (only what is true at run time):\n# - an ndarray or a list in, no out=: an ndarray out (NDArray[Any]: the dtype\n#   depends on lambd, e.g. a float32 x with a np.float64 lambd gives float64);\n#   a float64 ndarray with a Python float lambd: NDArray[np.float64]. As in\n#   NumPy\'s own stubs, a 0-d array is typed as an ndarray though the ufunc\n#   returns a NumPy scalar for it.\n# - Python or NumPy scalars in: a NumPy scalar out (np.float64 for Python floats).\n# - out=array (or out=(array,)): that array, with its type.\n# - anything else (dask, xarray, pandas, pydata sparse, ... through\n#   __array_ufunc__, whose result is theirs to choose): Any.\n# Errors mypy catches: a str, complex or None lambd; a complex x in the\n# real-only gradients and backwards when it is a scalar or list; an unknown keyword.\nfrom collections.abc import Sequence\nfrom typing import Any, Literal, Protocol, TypeAlias, TypeVar, overload\n\nimport numpy as np\nfrom numpy.typing import ArrayLike, DTypeLike, NDArray\n\nclass _ArrayUFuncContainer(Protocol):\n    """dask, xarray, pandas, pydata sparse, ...: the call is dispatched to them."""\n\n    def __array_ufunc__(self, ufunc: Any, method: Any, /, *inputs: Any, **kwargs: Any) -> Any: ...\n\n_ArrayT = TypeVar("_ArrayT", bound=np.ndarray[Any, Any])\n\n_RealScalar: TypeAlias = float | np.floating[Any] | np.integer[Any] | np.bool\n_ComplexScalar: TypeAlias = complex | np.number[Any] | np.bool\n_RealArray: TypeAlias = NDArray[Any] | Sequence[float] | Sequence[Sequence[float]]\n_ComplexArray: TypeAlias = NDArray[Any] | Sequence[complex] | Sequence[Sequence[complex]]\n_XLike: TypeAlias = ArrayLike | _ArrayUFuncContainer\n\n_LambdScalar: TypeAlias = float | np.floating[Any] | np.integer[Any]\n_LambdArray: TypeAlias = (\n    NDArray[np.floating[Any] | np.integer[Any]] | Sequence[float] | Sequence[Sequence[float]]\n)\n_Lambd: TypeAlias = _LambdScalar | _LambdArray\n_LambdLike: TypeAlias = _Lambd | _ArrayUFuncContainer\n\n_Where: TypeAlias = bool | np.bool | NDArray[np.bool] | Sequence[bool]\n_WhereLike: TypeAlias = ArrayLike | _ArrayUFuncContainer\n_Casting: TypeAlias = Literal["no", "equiv", "safe", "same_kind", "unsafe"]\n_Order: TypeAlias = Literal["K", "A", "C", "F"] | None\n_OutLike: TypeAlias = (\n    NDArray[Any] | tuple[NDArray[Any]] | _ArrayUFuncContainer | tuple[_ArrayUFuncContainer] | None\n)\n\n'
+
+KEYWORDS_STUB = {
+    # out, where, dtype as each overload types them
+    "plain": ("*, out: None = None, where: _Where = True,",
+              "dtype: None = None"),
+    "any_dtype": ("*, out: None = None, where: _Where = True,",
+                  "dtype: DTypeLike | None = None"),
+    "scalar": ("*, out: None = None, where: bool | np.bool = True,",
+               "dtype: None = None"),
+    "out": ("*, out: _ArrayT | tuple[_ArrayT], where: _Where = True,",
+            "dtype: DTypeLike | None = None"),
+    "any": ("*, out: _OutLike = None, where: _WhereLike = True,",
+            "dtype: DTypeLike | None = None"),
+}
+
+
+def _overload(name, arrays, params, keywords, result):
+    """One @overload: arrays are (name, type) pairs, params (Param, type, with
+    its default?) triples."""
+    out, dtype = KEYWORDS_STUB[keywords]
+    lines = ["@overload", f"def {name}("]
+    lines += [f"    {a}: {t}," for a, t in arrays]
+    lines += [f"    {p.name}: {t}" + (f" = {p.default!r}," if default and p.default is not None
+                                       else ",") for p, t, default in params]
+    lines += [f"    {out}",
+              f'    casting: _Casting = "same_kind", order: _Order = "K", {dtype}, subok: bool = True,',
+              f") -> {result}: ...", ""]
+    return "\n".join(lines) + "\n"
+
+
+def function_stubs(u):
+    """The overloads of one public function: what is true at run time, from the
+    most specific (a float64 array and Python floats) to Any (containers)."""
+    arrays = u.arrays
+    cx = u.has_complex
+    array_t, scalar_t = ("_ComplexArray", "_ComplexScalar") if cx else ("_RealArray", "_RealScalar")
+
+    def params(t, default=True, first=None):
+        return [(p, first if (first and i == 0) else t, default and not (first and i == 0))
+                for i, p in enumerate(u.params)]
+
+    def same(t):
+        return [(a, t) for a in arrays]
+
+    stubs = [_overload(u.name, same("NDArray[np.float64]"), params("float"), "plain",
+                       "NDArray[np.float64]")]
+    if len(arrays) == 2:
+        stubs.append(_overload(u.name, [("grad_output", "_RealArray"),
+                                        ("x", "_RealArray | _RealScalar")],
+                               params("_Lambd"), "any_dtype", "NDArray[Any]"))
+        stubs.append(_overload(u.name, [("grad_output", "_RealScalar"), ("x", "_RealArray")],
+                               params("_Lambd"), "any_dtype", "NDArray[Any]"))
+    else:
+        stubs.append(_overload(u.name, same(array_t), params("_Lambd"), "any_dtype",
+                               "NDArray[Any]"))
+    if u.params:  # scalar operands and an array threshold broadcast to an array
+        stubs.append(_overload(u.name, same(scalar_t), params("_Lambd", first="_LambdArray"),
+                               "any_dtype", "NDArray[Any]"))
+    stubs.append(_overload(u.name, same("float"), params("float"), "scalar", "np.float64"))
+    if cx:
+        stubs.append(_overload(u.name, same("complex"), params("float"), "scalar",
+                               "np.float64 | np.complex128"))
+    stubs.append(_overload(u.name, same("_RealScalar"), params("_LambdScalar"), "scalar",
+                           "np.floating[Any]"))
+    if cx:
+        stubs.append(_overload(u.name, same("_ComplexScalar"), params("_LambdScalar"), "scalar",
+                               "np.inexact[Any]"))
+    stubs.append(_overload(u.name, same(f"{array_t} | {scalar_t}"), params("_Lambd"), "out",
+                           "_ArrayT"))
+    stubs.append(_overload(u.name, same("_XLike"), params("_LambdLike"), "any", "Any"))
+    return "".join(stubs)
+
+
+def render_function_stubs():
+    names = ", ".join(f'"{u.name}"' for u in UFUNCS)
+    return (FUNCTION_STUB_HEADER + "".join(function_stubs(u) for u in UFUNCS)).rstrip("\n") \
+        + f"\n\n__all__ = [{names}]\n"
+
+
+def render_layer_stubs():
+    lines = ["# Generated by shrink/_generate.py from shrink/_table.py: edit those, not this.",
+             "#",
+             "# The layer classes, one per family (_layers.py makes them at import).",
+             "from typing import Any",
+             "",
+             "import numpy as np",
+             "",
+             "_Value = float | np.floating[Any] | np.integer[Any]",
+             "",
+             "class _Layer:",
+             "    def __call__(self, x: Any, **keywords: Any) -> Any: ...",
+             "    def forward(self, x: Any, **keywords: Any) -> Any: ...",
+             "    def grad(self, x: Any, **keywords: Any) -> Any: ...",
+             "    def backward(self, grad_output: Any, x: Any, **keywords: Any) -> Any: ...",
+             "    def __eq__(self, other: object) -> bool: ...",
+             "    def __hash__(self) -> int: ...",
+             "    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]: ...",
+             ""]
+    for f in FAMILIES:
+        args = "".join(f", {p.name}: _Value" + (f" = {p.default!r}" if p.default is not None else "")
+                       for p in f.params)
+        lines += [f"class {f.layer}(_Layer):",
+                  f"    def __init__(self{args}) -> None: ..."]
+        for p in f.params:
+            lines += ["    @property", f"    def {p.name}(self) -> _Value: ..."]
+        lines.append("")
+    lines += ["LAYERS: dict[str, type[_Layer]]",
+              f"__all__ = [{', '.join(repr(f.layer) for f in FAMILIES)}]", ""]
+    return "\n".join(lines).replace("'", '"')
+
+
+def render_ufunc_stubs():
+    lines = ["# Generated by shrink/_generate.py from shrink/_table.py: edit those, not this.",
+             "#",
+             "# The raw ufuncs (ufuncs.py sets one module attribute per ufunc of the table).",
+             "import numpy as np",
+             "",
+             "from shrink._ufuncs import CPU_DISPATCH as CPU_DISPATCH",
+             ""]
+    lines += [f"{u.name}: np.ufunc" for u in UFUNCS]
+    lines += ["", f"__all__ = [{', '.join(repr(u.name) for u in UFUNCS)}]", ""]
+    return "\n".join(lines).replace("'", '"')
+
+
+def render_package_stub():
+    functions = "".join(f"    {u.name} as {u.name},\n" for u in UFUNCS)
+    layers = "".join(f"    {f.layer} as {f.layer},\n" for f in FAMILIES)
+    names = ["ufuncs", "CPU_DISPATCH", "set_num_threads", "get_num_threads",
+             *(u.name for u in UFUNCS), *(f.layer for f in FAMILIES)]
+    return f"""\
+# Generated by shrink/_generate.py from shrink/_table.py: edit those, not this.
+#
+# The package's names (__init__.py takes them from _functions and _layers).
+from typing import Literal
+
+from shrink import _ufuncs as _ufuncs, ufuncs as ufuncs
+from shrink._functions import (
+{functions})
+from shrink._layers import (
+{layers})
+
+CPU_DISPATCH: Literal["x86-64-v4", "x86-64-v3", "baseline"]
+__version__: str
+
+def set_num_threads(n: int) -> int: ...
+def get_num_threads() -> int: ...
+
+__all__ = [{", ".join(f'"{n}"' for n in names)}]
+"""
+
+
+def generated_files():
+    """file name -> text of every file this script writes."""
+    return {
+        "_real_loops.pxi": render(False),
+        "_complex_loops.pxi": render(True),
+        "_functions.pyi": render_function_stubs(),
+        "_layers.pyi": render_layer_stubs(),
+        "ufuncs.pyi": render_ufunc_stubs(),
+        "__init__.pyi": render_package_stub(),
+    }
+
+
 def write_all(directory=os.path.dirname(os.path.abspath(__file__))):
-    for filename, complex_loops in (("_real_loops.pxi", False), ("_complex_loops.pxi", True)):
+    for filename, text in generated_files().items():
         path = os.path.join(directory, filename)
-        text = render(complex_loops)
         old = open(path).read() if os.path.exists(path) else None
         if text != old:  # keep the timestamp, so that Cython does not rebuild
             with open(path, "w") as f:

@@ -15,7 +15,7 @@ before it gets here.
 
 from libc.math cimport INFINITY, NAN, isinf, isnan
 
-from shrink._libm cimport real, fabs_, fma_, hypot_, sqrt_
+from shrink._libm cimport real, copysign_, fabs_, fma_, hypot_, sqrt_
 
 # gcc if-converts (and so vectorizes) these exact shapes under its default
 # -ftrapping-math; small rewrites (an `&` of the compares, an addition after a
@@ -31,6 +31,11 @@ cdef inline real usable_lambd(real lambd) noexcept nogil:
     """lambd itself when it is in the domain [0, inf), else -1."""
     cdef real lq = nan_to(lambd, -1)
     return lq if (lq >= 0 and lq < INFINITY) else -1
+
+
+cdef inline real usable_bias(real bias) noexcept nogil:
+    """bias itself when it is finite, else NaN (a kernel's result is NaN then)."""
+    return bias if fabs_(nan_to(bias, INFINITY)) < INFINITY else NAN
 
 
 cdef inline real clamp_to_band(real x, real lc) noexcept nogil:
@@ -140,6 +145,230 @@ cdef inline void softshrink_complex(real re, real im, real lq, real* out) noexce
         out[1] = NAN
     elif a != a or a > lq:
         scale = 1 - lq / a
+        out[0] = re * scale
+        out[1] = im * scale
+    else:
+        out[0] = 0
+        out[1] = 0
+
+
+# SPEC §7 families: garrote, firm and shrink (the ONNX operator). Real kernels
+# are branch-free like the ones above; every intermediate is computed from
+# operands selected first, so that no lane divides by 0 or overflows where the
+# result is +0.0 or x (no FP flag, NOTES.md). float32 kernels that round more
+# than once compute in double and round once (the float16 loops call them with
+# float, so they do too).
+
+cdef inline real garrote_magnitude(real a, real lc) noexcept nogil:
+    """a - lc**2 / a for a > lc >= 0, as (a - lc) * (1 + lc / a): a - lc is exact
+    near the band edge (Sterbenz, a <= 2 lc), where a - lc**2/a cancels, and
+    no intermediate overflows (lc / a <= 1) or underflows harmfully."""
+    return (a - lc) * (1 + lc / a)
+
+
+cdef inline real garrote(real x, real lq) noexcept nogil:
+    # The band is applied by multiplying with keep (0 or 1) rather than by a
+    # select after the division: gcc (-ftrapping-math) would not if-convert a
+    # select whose arm divides, and left the loop scalar. Band lanes divide by
+    # lc (or 1), so m is finite there and m * 0 is a zero, made +0.0 by + 0.
+    cdef real lc = domain_lambd(lq)
+    cdef bint band = in_band(x, lc)
+    cdef real keep = 0 if band else 1
+    cdef real inside = lc if lc > 0 else 1
+    cdef real a = inside if band else fabs_(x)  # NaN stays NaN
+    cdef real m
+    if real is float:
+        m = <float>garrote_magnitude(<double>a, <double>lc)
+    else:
+        m = garrote_magnitude(a, lc)
+    cdef real y = copysign_(m, x) * keep + 0
+    return y if lq >= 0 else NAN
+
+
+cdef inline real garrote_slope(real a, real lc) noexcept nogil:
+    """1 + lc**2 / a**2 = 1 + (lc / a)**2, lc / a <= 1: no overflow."""
+    cdef real q = lc / a
+    return 1 + q * q
+
+
+cdef inline real garrote_grad(real x, real lq) noexcept nogil:
+    # keep as in garrote: no select after the division
+    cdef real lc = domain_lambd(lq)
+    cdef bint band = in_band(x, lc)
+    cdef real keep = 0 if band else 1
+    cdef real inside = lc if lc > 0 else 1
+    cdef real a = inside if band else fabs_(x)  # band lanes: lc / a <= 1, no overflow
+    cdef real s
+    if real is float:
+        s = <float>garrote_slope(<double>a, <double>lc)
+    else:
+        s = garrote_slope(a, lc)
+    cdef real y = s * keep + 0
+    return y if lq >= 0 else NAN
+
+
+cdef inline real garrote_backward(real g, real x, real lq) noexcept nogil:
+    # g is zeroed in the band before the product (inf * 0 would be NaN); + 0
+    # turns a -0.0 product into +0.0.
+    cdef real lc = domain_lambd(lq)
+    cdef bint band = in_band(x, lc)
+    cdef real inside = lc if lc > 0 else 1
+    cdef real a = inside if band else fabs_(x)  # band lanes: lc / a <= 1, no overflow
+    cdef real gb = 0 if band else g
+    cdef real y
+    if real is float:
+        y = <float>(<double>gb * garrote_slope(<double>a, <double>lc)) + 0
+    else:
+        y = gb * garrote_slope(a, lc) + 0
+    return y if lq >= 0 else NAN
+
+
+cdef inline real usable_pair_low(real lo, real hi) noexcept nogil:
+    """lo when 0 <= lo <= hi (both usable), else -1: the firm kernels then give NaN."""
+    return lo if (lo >= 0 and hi >= 0 and lo <= hi) else -1
+
+
+cdef inline real firm_middle(real a, real lo, real hi, real d) noexcept nogil:
+    """hi * (a - lo) / (hi - lo) for lo < a <= hi, d = hi - lo > 0, as
+    (hi / d) * (a - lo), at most hi: the slope hi / d >= 1 cannot underflow
+    (hi * ((a - lo) / d) did, for hi near the largest float), and the product
+    is at most hi where hi * (a - lo) could overflow."""
+    cdef real y = (hi / d) * (a - lo)
+    return y if y < hi else hi
+
+
+cdef inline real firm(real x, real lo, real hi) noexcept nogil:
+    cdef real lq = usable_pair_low(lo, hi)
+    cdef real lc = domain_lambd(lq)
+    cdef real hc = hi if lq >= 0 else 0
+    cdef bint band = in_band(x, lc)
+    cdef bint middle = (not band) and in_band(x, hc)
+    cdef real a = fabs_(x) if middle else hc  # middle lanes only: no 0/0 elsewhere
+    cdef real d = hc - lc
+    cdef real ds = d if d > 0 else 1
+    cdef real m
+    if real is float:
+        m = <float>firm_middle(<double>a, <double>lc, <double>hc, <double>ds)
+    else:
+        m = firm_middle(a, lc, hc, ds)
+    cdef real passed = x + 0  # x outside both zones (x != 0 there)
+    cdef real y = 0 if band else (copysign_(m, x) if middle else passed)
+    return y if lq >= 0 else NAN
+
+
+cdef inline real firm_slope(real lc, real hc, real d) noexcept nogil:
+    return hc / d
+
+
+cdef inline real firm_gradient(real x, real lo, real hi, real g) noexcept nogil:
+    """g times firm's gradient (g = 1 for the gradient itself): the slope in
+    the middle zone, 1 beyond, +0.0 in the band, NaN at NaN x. The band is
+    applied to g before the product (inf * 0 would be NaN) and the zones are
+    one select between two loop-invariant slopes, so the loop vectorizes."""
+    cdef real lq = usable_pair_low(lo, hi)
+    cdef real lc = domain_lambd(lq)
+    cdef real hc = hi if lq >= 0 else 0
+    cdef bint band = in_band(x, lc)
+    cdef bint beyond = not in_band(x, hc)
+    cdef real d = hc - lc
+    cdef real ds = d if d > 0 else 1
+    cdef real s
+    if real is float:
+        s = <float>firm_slope(<double>lc, <double>hc, <double>ds)
+    else:
+        s = firm_slope(lc, hc, ds)
+    cdef real slope = 1 if beyond else s
+    slope = slope if x == x else x
+    cdef real gb = 0 if band else g
+    cdef real y
+    if real is float:
+        y = <float>(<double>gb * <double>slope) + 0
+    else:
+        y = gb * slope + 0
+    return y if lq >= 0 else NAN
+
+
+cdef inline real firm_grad(real x, real lo, real hi) noexcept nogil:
+    return firm_gradient(x, lo, hi, 1)
+
+
+cdef inline real firm_backward(real g, real x, real lo, real hi) noexcept nogil:
+    return firm_gradient(x, lo, hi, g)
+
+
+cdef inline real shrink(real x, real lq, real b) noexcept nogil:
+    """x - b above the band, x + b below it (one correctly rounded operation),
+    +0.0 inside: the operands are selected first, so the band computes 0 - 0."""
+    cdef real lc = domain_lambd(lq)
+    cdef bint band = in_band(x, lc)
+    cdef real xb = 0 if band else x
+    cdef real bb = 0 if (band or b != b) else b
+    # +b above the band, -b below it: sign(x) * b is exact; no ordered compare
+    # on x (NaN is quiet here)
+    cdef real y = xb - copysign_(<real>1, x) * bb
+    return y if (lq >= 0 and b == b) else NAN
+
+
+cdef inline real shrink_grad(real x, real lq, real b) noexcept nogil:
+    # bias moves the value, not the slope: hardshrink's gradient.
+    cdef real y = hardshrink_grad(x, lq)
+    return y if b == b else NAN
+
+
+cdef inline real shrink_backward(real g, real x, real lq, real b) noexcept nogil:
+    cdef real y = hardshrink_backward(g, x, lq)
+    return y if b == b else NAN
+
+
+# Complex §7 forward kernels (scalar code; |z| as np.abs computes it). The scale
+# factors are written so that an |z| that overflows to inf gives z, not NaN.
+
+cdef inline void garrote_complex(real re, real im, real lq, real* out) noexcept nogil:
+    """z * (1 - lambd**2 / |z|**2) = z * (1 - q) * (1 + q), q = lambd / |z|."""
+    cdef real a = modulus(re, im)
+    cdef real q, scale
+    if lq < 0:
+        out[0] = NAN
+        out[1] = NAN
+    elif a != a or a > lq:
+        q = lq / a
+        scale = (1 - q) * (1 + q)
+        out[0] = re * scale
+        out[1] = im * scale
+    else:
+        out[0] = 0
+        out[1] = 0
+
+
+cdef inline void firm_complex(real re, real im, real lo, real hi, real* out) noexcept nogil:
+    """z / |z| * hi * (|z| - lo) / (hi - lo) where lo < |z| <= hi, z beyond."""
+    cdef real lq = usable_pair_low(lo, hi)
+    cdef real a = modulus(re, im)
+    cdef real scale
+    if lq < 0:
+        out[0] = NAN
+        out[1] = NAN
+    elif a != a or a > hi:
+        out[0] = re
+        out[1] = im
+    elif a > lq:
+        scale = hi * ((a - lq) / a) / (hi - lq)
+        out[0] = re * scale
+        out[1] = im * scale
+    else:
+        out[0] = 0
+        out[1] = 0
+
+
+cdef inline void shrink_complex(real re, real im, real lq, real b, real* out) noexcept nogil:
+    """z * (|z| - bias) / |z| = z * (1 - bias / |z|) outside the band."""
+    cdef real a = modulus(re, im)
+    cdef real scale
+    if lq < 0 or b != b:
+        out[0] = NAN
+        out[1] = NAN
+    elif a != a or a > lq:
+        scale = 1 - b / a
         out[0] = re * scale
         out[1] = im * scale
     else:

@@ -1,10 +1,11 @@
-"""Checks of lambd, the shrinkage threshold, before any ufunc runs (SPEC §2).
+"""Checks of the threshold parameters before any ufunc runs (SPEC §2, §7).
 
-A lambd is valid when it is a real number (or an array of them) that is >= 0 and
-finite, also once cast to the dtype the ufunc computes in. The common case, a
+A threshold (lambd, lambd_low, lambd_high) is valid when it is a real number (or
+an array of them) that is >= 0 and finite, also once cast to the dtype the ufunc
+computes in; a signed parameter (bias) may also be negative. The common case, a
 Python or NumPy real scalar in [0, 65504], is finite in every float dtype (65504
 is the float16 maximum) and costs two comparisons; everything else takes the
-slow path.
+slow path. Every message names the function, the parameter and the bad value.
 
 A lambd held in a container is checked as well. pandas, xarray and anything else
 NumPy can read without computing are read with np.asarray and checked as an
@@ -46,30 +47,56 @@ class _Rule(NamedTuple):
         return "finite and >= 0" if self.nonnegative else "finite"
 
 
-LAMBD = _Rule("lambd", nonnegative=True)
-
-
 def check_lambd(func: str, lambd: Any, operands: tuple[object, ...],
-                dtype: DTypeLike | None = None) -> Any:
-    """Raise TypeError/ValueError naming func, lambd and the bad value; return
-    the lambd to call the ufunc with (lambd itself, or for a lazy dask lambd a
-    copy whose chunks check themselves when computed).
+                dtype: DTypeLike | None = None, name: str = "lambd",
+                signed: bool = False) -> Any:
+    """Raise TypeError/ValueError naming func, the parameter and the bad value;
+    return the value to call the ufunc with (the value itself, or for a lazy dask
+    value a copy whose chunks check themselves when computed).
 
-    func: the public name ("softshrink"); operands: the array operands other
-    than lambd (x, or grad_output and x) and dtype: the caller's dtype=, used
-    only to find the result dtype when lambd is too large to be finite in every
-    float dtype.
+    func: the public name ("softshrink"); operands: the other operands in ufunc
+    order (x, or grad_output and x, then the other parameters) and dtype: the
+    caller's dtype=, used only to find the result dtype when the value is too
+    large to be finite in every float dtype. name: the parameter ("lambd",
+    "bias", ...); signed: any finite real is valid (bias), not only >= 0.
 
     lambd is Any: the fast path compares it before its type is known to be real.
     """
-    if type(lambd) in _REAL_SCALARS and 0 <= lambd <= ALWAYS_FINITE:
+    if type(lambd) in _REAL_SCALARS and (-ALWAYS_FINITE if signed else 0) <= lambd <= ALWAYS_FINITE:
         return lambd
-    return check_threshold(func, LAMBD, lambd, operands, dtype)
+    return check_threshold(func, _Rule(name, not signed), lambd, operands, dtype)
 
 
-def check_lambd_alone(func: str, lambd: object) -> None:
+def check_lambd_alone(func: str, lambd: object, name: str = "lambd",
+                      signed: bool = False) -> None:
     """The checks that need no x: for layer objects, which check lambd once."""
-    check_threshold(func, LAMBD, lambd, None, None)
+    check_threshold(func, _Rule(name, not signed), lambd, None, None)
+
+
+def check_order(func: str, low_name: str, low: Any, high_name: str, high: Any) -> None:
+    """ValueError naming both parameters where low > high (each already checked:
+    real, finite, >= 0). Arrays are compared element by element, broadcast. A lazy
+    (dask) parameter is not read: the raw ufunc gives NaN where the order fails."""
+    if _lazy_array(low) is not None or _lazy_array(high) is not None:
+        return
+    lows, highs = np.asarray(low), np.asarray(high)
+    if lows.ndim == 0 and highs.ndim == 0:
+        if lows > highs:
+            raise ValueError(f"{func}: {low_name} must be <= {high_name}, got "
+                             f"{low_name}={_shown(low)} > {high_name}={_shown(high)}")
+        return
+    lows, highs = np.broadcast_arrays(lows, highs)
+    bad = lows > highs
+    if bad.any():
+        index = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise ValueError(f"{func}: {low_name} must be <= {high_name}, got "
+                         f"{low_name}={_shown(lows[index])} > "
+                         f"{high_name}={_shown(highs[index])} at index {index}")
+
+
+def _shown(value: Any) -> object:
+    """A NumPy scalar shown as Python shows the number (0.5, not np.float64(0.5))."""
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def _type_error(func: str, rule: _Rule, what: str) -> TypeError:

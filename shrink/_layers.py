@@ -1,13 +1,16 @@
-"""Layer objects in the style of torch.nn: Hardshrink, Softshrink, Tanhshrink.
+"""Layer objects in the style of torch.nn, one per family of _table.py.
 
-A layer holds one threshold, checked once when it is built (the messages name
-the class). Calling it, or .forward, applies the function; .backward(grad_output,
-x) is the fused vector-Jacobian product and .grad(x) the derivative. Every
-method goes through the public function, so containers (dask, xarray, ...) and
-the ufunc keywords (out=, where=, dtype=, ...) work exactly as there.
+A layer holds its threshold parameters (Hardshrink: lambd; Tanhshrink: none),
+checked once when it is built (the messages name the class). Calling it, or
+.forward, applies the function; .backward(grad_output, x) is the fused
+vector-Jacobian product and .grad(x) the derivative. Every method goes through
+the public function, so containers (dask, xarray, ...) and the ufunc keywords
+(out=, where=, dtype=, ...) work exactly as there.
 
-Layers are values: read-only lambd, equal and hashed by type and lambd, and
-pickled by reference to the class.
+Layers are values: read-only parameters, equal and hashed by type and
+parameters, and pickled by reference to the class. The classes are made from
+the table at import; ``_layers.pyi`` (generated from the same table) declares
+them for type checkers.
 """
 
 from __future__ import annotations
@@ -19,20 +22,22 @@ from typing import Any, ClassVar, NamedTuple
 import numpy as np
 
 from shrink import _functions as _f
-from shrink._lambd import check_lambd_alone
+from shrink._lambd import check_lambd_alone, check_order
+from shrink._table import FAMILIES, Family, Param
 
 
-def _check_layer_lambd(cls_name: str, lambd: object) -> None:
-    # One threshold per layer, as in torch.nn: it keeps equality and hashing
+def _check_layer_param(cls_name: str, param: Param, value: object) -> None:
+    # One value per parameter, as in torch.nn: it keeps equality and hashing
     # meaningful. Per-element thresholds belong to the functions.
-    if not isinstance(lambd, numbers.Real) or isinstance(lambd, (bool, np.bool_)):
-        if isinstance(lambd, (list, tuple)) or (
-                hasattr(lambd, "__array__") and not isinstance(lambd, np.generic)):
-            raise TypeError(f"{cls_name}: lambd must be a real number, got an array "
-                            f"{lambd!r}; for per-element thresholds call "
-                            f"shrink.{cls_name.lower()}(x, lambd)")
-        raise TypeError(f"{cls_name}: lambd must be a real number, got {lambd!r}")
-    check_lambd_alone(cls_name, lambd)
+    name = param.name
+    if not isinstance(value, numbers.Real) or isinstance(value, (bool, np.bool_)):
+        if isinstance(value, (list, tuple)) or (
+                hasattr(value, "__array__") and not isinstance(value, np.generic)):
+            raise TypeError(f"{cls_name}: {name} must be a real number, got an array "
+                            f"{value!r}; for per-element thresholds call "
+                            f"shrink.{_FAMILY_OF[cls_name].name}(x, {name})")
+        raise TypeError(f"{cls_name}: {name} must be a real number, got {value!r}")
+    check_lambd_alone(cls_name, value, param.name, param.signed)
 
 
 class _Functions(NamedTuple):
@@ -42,121 +47,103 @@ class _Functions(NamedTuple):
     backward: Callable[..., Any]
 
 
-class _ThresholdLayer:
-    __slots__ = ("_lambd",)
+class _Layer:
+    """What every layer does; the subclasses (made from the table) say which
+    functions and which parameters."""
+    __slots__ = ("_values",)
     # Results are Any: out= may be any array, and containers return their own type.
     _functions: ClassVar[_Functions]
+    _family: ClassVar[Family]
 
-    def __init__(self, lambd: float | np.floating[Any] | np.integer[Any] = 0.5) -> None:
-        _check_layer_lambd(type(self).__name__, lambd)
-        self._lambd = lambd
-
-    @property
-    def lambd(self) -> float | np.floating[Any] | np.integer[Any]:
-        """The threshold (read-only: build a new layer for another one)."""
-        return self._lambd
+    def _set(self, *values: Any) -> None:
+        """Check and hold the parameters (each class's __init__ passes them in
+        the table's order)."""
+        family = self._family
+        for param, value in zip(family.params, values):
+            _check_layer_param(type(self).__name__, param, value)
+        if family.ordered:
+            low, high = (values[family.param_names.index(n)] for n in family.ordered)
+            check_order(type(self).__name__, family.ordered[0], low, family.ordered[1], high)
+        self._values = values
 
     def __call__(self, x: Any, **keywords: Any) -> Any:
         return self.forward(x, **keywords)
 
     def forward(self, x: Any, **keywords: Any) -> Any:
         """The function applied to x; keywords as for the function (out=, ...)."""
-        return self._functions.forward(x, self._lambd, **keywords)
+        return self._functions.forward(x, *self._values, **keywords)
 
     def grad(self, x: Any, **keywords: Any) -> Any:
-        """The derivative at x: 1 outside the band, +0.0 inside, NaN at NaN."""
-        return self._functions.grad(x, self._lambd, **keywords)
+        """The derivative at x."""
+        return self._functions.grad(x, *self._values, **keywords)
 
     def backward(self, grad_output: Any, x: Any, **keywords: Any) -> Any:
         """grad_output times the derivative at x, fused (no temporary)."""
-        return self._functions.backward(grad_output, x, self._lambd, **keywords)
-
-    def __repr__(self) -> str:  # as torch.nn.Softshrink prints itself: str(lambd)
-        return f"{type(self).__name__}({self._lambd!s})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, _ThresholdLayer):
-            return NotImplemented
-        return type(self) is type(other) and self._lambd == other._lambd
-
-    def __hash__(self) -> int:
-        return hash((type(self).__name__, self._lambd))
-
-    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
-        return type(self), (self._lambd,)
-
-
-class Hardshrink(_ThresholdLayer):
-    """Hard shrinkage layer: ``Hardshrink(lambd)(x) == hardshrink(x, lambd)``.
-
-    >>> import numpy as np, shrink
-    >>> layer = shrink.Hardshrink(0.5)
-    >>> layer
-    Hardshrink(0.5)
-    >>> x = np.array([-1.0, 0.25, 2.0])
-    >>> layer(x)
-    array([-1.,  0.,  2.])
-    >>> layer.backward(np.ones(3), x)
-    array([1., 0., 1.])
-    """
-
-    __slots__ = ()
-    _functions = _Functions(_f.hardshrink, _f.hardshrink_grad, _f.hardshrink_backward)
-
-
-class Softshrink(_ThresholdLayer):
-    """Soft shrinkage layer: ``Softshrink(lambd)(x) == softshrink(x, lambd)``.
-
-    >>> import numpy as np, shrink
-    >>> layer = shrink.Softshrink(0.5)
-    >>> layer
-    Softshrink(0.5)
-    >>> layer(np.array([-1.0, 0.25, 2.0]))
-    array([-0.5,  0. ,  1.5])
-    """
-
-    __slots__ = ()
-    _functions = _Functions(_f.softshrink, _f.softshrink_grad, _f.softshrink_backward)
-
-
-class Tanhshrink:
-    """tanhshrink layer: ``Tanhshrink()(x) == tanhshrink(x)``.
-
-    >>> import numpy as np, shrink
-    >>> layer = shrink.Tanhshrink()
-    >>> layer
-    Tanhshrink()
-    >>> layer.backward(np.array([2.0]), np.array([0.0]))
-    array([0.])
-    """
-
-    __slots__ = ()
-
-    def __call__(self, x: Any, **keywords: Any) -> Any:
-        return self.forward(x, **keywords)
-
-    def forward(self, x: Any, **keywords: Any) -> Any:
-        """x - tanh(x); keywords as for the function (out=, ...)."""
-        return _f.tanhshrink(x, **keywords)
-
-    def grad(self, x: Any, **keywords: Any) -> Any:
-        """The derivative at x: tanh(x)**2."""
-        return _f.tanhshrink_grad(x, **keywords)
-
-    def backward(self, grad_output: Any, x: Any, **keywords: Any) -> Any:
-        """grad_output * tanh(x)**2, rounded once."""
-        return _f.tanhshrink_backward(grad_output, x, **keywords)
+        return self._functions.backward(grad_output, x, *self._values, **keywords)
 
     def __repr__(self) -> str:
-        return "Tanhshrink()"
+        # As torch.nn prints its layers: Softshrink(0.5), Tanhshrink(); with
+        # more than one parameter, by keyword, so that it reads back unambiguously.
+        params = self._family.params
+        if len(params) == 1:
+            return f"{type(self).__name__}({self._values[0]!s})"
+        shown = ", ".join(f"{p.name}={v!s}" for p, v in zip(params, self._values))
+        return f"{type(self).__name__}({shown})"
 
     def __eq__(self, other: object) -> bool:
-        if not isinstance(other, (Tanhshrink, _ThresholdLayer)):
+        if not isinstance(other, _Layer):
             return NotImplemented
-        return type(other) is Tanhshrink
+        return type(self) is type(other) and self._values == other._values
 
     def __hash__(self) -> int:
-        return hash("Tanhshrink")
+        return hash((type(self).__name__, *self._values))
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
-        return Tanhshrink, ()
+        return type(self), self._values
+
+
+def _parameter(index: int, param: Param) -> property:
+    def get(self: _Layer) -> Any:
+        return self._values[index]
+    return property(get, doc=f"{param.name} (read-only: build a new layer for another value)")
+
+
+def _init(family: Family) -> Callable[..., None]:
+    """The class's __init__ with the family's parameters and defaults in its
+    signature (help(), inspect and stubtest see them, not *args)."""
+    signature = "".join(f", {p.name}" if p.default is None else f", {p.name}={p.default!r}"
+                        for p in family.params)
+    values = "".join(f", {p.name}" for p in family.params)
+    namespace: dict[str, Any] = {}
+    exec(f"def __init__(self{signature}):\n    self._set({values.lstrip(', ')})\n", namespace)
+    init: Callable[..., None] = namespace["__init__"]
+    init.__qualname__ = f"{family.layer}.__init__"
+    init.__module__ = __name__
+    return init
+
+
+def _make_layer(family: Family) -> type[_Layer]:
+    forward = family.name
+    names = [p.name for p in family.params]
+    shown = ", ".join(names)
+    call = ", ".join(["x", *names])
+    namespace: dict[str, Any] = {
+        "__slots__": (),
+        "__module__": __name__,
+        "__qualname__": family.layer,
+        "__doc__": f"{family.layer} layer: ``{family.layer}({shown})(x) == "
+                   f"{forward}({call})``.\n\n.grad(x) is {forward}_grad, "
+                   f".backward(grad_output, x) {forward}_backward.",
+        "__init__": _init(family),
+        "_family": family,
+        "_functions": _Functions(getattr(_f, forward), getattr(_f, f"{forward}_grad"),
+                                 getattr(_f, f"{forward}_backward")),
+    }
+    namespace.update({p.name: _parameter(i, p) for i, p in enumerate(family.params)})
+    return type(family.layer, (_Layer,), namespace)
+
+
+_FAMILY_OF = {f.layer: f for f in FAMILIES}
+LAYERS = {f.layer: _make_layer(f) for f in FAMILIES}
+globals().update(LAYERS)
+__all__ = list(LAYERS)

@@ -7,8 +7,8 @@ raises TypeError before computing anything. Only then do the functions in
 module, and SciPy is never imported here: an object can only be a SciPy sparse
 container if ``scipy.sparse`` is already in ``sys.modules``.
 
-Every function maps an implicit zero to zero (hardshrink(0) = softshrink(0) =
-tanhshrink(0) = 0, the gradients are 0 at 0 since abs(0) <= lambd, and a
+Every function maps an implicit zero to zero (0 lies in every thresholding
+band, tanhshrink(0) = 0, the gradients are 0 at 0 since abs(0) <= lambd, and a
 backward with g = 0 and x = 0 is 0), so applying it to ``.data`` is exact. The
 result has x's format, shape and stored positions: values that become 0 stay
 stored (explicit zeros), as with SciPy's own element-wise methods
@@ -22,8 +22,8 @@ Decisions, each raising a clear error naming the function:
   and stored positions (as a forward result keeps them); a mix of sparse and
   dense is a TypeError (``tanhshrink_backward(inf, 0)`` is NaN, not 0, so a
   dense g does not keep x's zeros), different positions a ValueError.
-- an array lambd is taken at the stored positions; it must broadcast to x's
-  shape without enlarging it (ValueError otherwise).
+- an array threshold (lambd, bias, ...) is taken at the stored positions; it
+  must broadcast to x's shape without enlarging it (ValueError otherwise).
 - out= and where=: TypeError (the result is a new container; where= would leave
   stored values undefined). dtype=, casting=, order= and subok= apply to the
   values.
@@ -49,7 +49,8 @@ def any_sparse(*operands: object) -> bool:
 
 def apply(ufunc: np.ufunc, operands: tuple[Any, ...],
           keywords: dict[str, Any] | None = None) -> Any:
-    """The ufunc on sparse operands: operands in ufunc order, (g,) x (, lambd)."""
+    """The ufunc on sparse operands: operands in ufunc order, (g,) x, then the
+    thresholds (_table.py)."""
     name = ufunc.__name__
     keywords = dict(keywords or {})
     if keywords.pop("out", None) is not None:
@@ -57,8 +58,8 @@ def apply(ufunc: np.ufunc, operands: tuple[Any, ...],
                         "(the result is a new sparse container)")
     if keywords.pop("where", True) is not True:
         raise TypeError(f"{name}: where= is not supported with scipy.sparse input")
-    has_lambd = "lambd" in DECLARED[name].operands
-    arrays = operands[:-1] if has_lambd else operands
+    declared = DECLARED[name]
+    arrays = operands[:len(declared.arrays)]
     for op in arrays:
         _check_format(name, op)
     x = _canonical(arrays[-1])
@@ -68,8 +69,8 @@ def apply(ufunc: np.ufunc, operands: tuple[Any, ...],
         values: tuple[Any, ...] = (g.data, x.data)
     else:
         values = (x.data,)
-    if has_lambd:
-        values += (_lambd_at_stored(name, operands[-1], x),)
+    values += tuple(_lambd_at_stored(name, param.name, value, x)
+                    for param, value in zip(declared.params, operands[len(arrays):]))
     return _with_data(x, ufunc(*values, **keywords))
 
 
@@ -117,13 +118,13 @@ def _check_same_positions(name: str, g: Any, x: Any) -> None:
                          f"{g.nnz} and {x.nnz} stored values")
 
 
-def _lambd_at_stored(name: str, lambd: Any, x: Any) -> Any:
-    """lambd, or for an array lambd its values at x's stored positions."""
+def _lambd_at_stored(name: str, param: str, lambd: Any, x: Any) -> Any:
+    """A threshold, or for an array threshold its values at x's stored positions."""
     if np.ndim(lambd) == 0:
         return lambd
     lambd = np.asarray(lambd)
     if np.broadcast_shapes(lambd.shape, x.shape) != x.shape:
-        raise ValueError(f"{name}: lambd of shape {lambd.shape} must broadcast to the "
+        raise ValueError(f"{name}: {param} of shape {lambd.shape} must broadcast to the "
                          f"shape of the sparse x {x.shape}")
     return np.broadcast_to(lambd, x.shape)[_coords(x)]
 

@@ -1,4 +1,4 @@
-"""The nine ufuncs: the complex loops, and the registration of every loop.
+"""The ufuncs of _table.py: the complex loops, and the registration of every loop.
 
 The loops are generated (_generate.py, from _table.py): the real ones into
 _real_loops.pxi, compiled once per instruction set (_loops_*.pyx; _cpu.py picks
@@ -10,7 +10,6 @@ from cpython.pycapsule cimport PyCapsule_GetPointer
 cimport numpy as cnp
 import numpy as np
 
-from shrink._kernels cimport usable_lambd, hardshrink_complex, softshrink_complex
 from shrink._complex_tanh cimport SERIES_TERMS, fill_series, z_minus_tanh
 from shrink._libm cimport real
 

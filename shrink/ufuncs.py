@@ -12,15 +12,11 @@ array([-1.,  0.,  2.])
 
 from shrink._ufuncs import CPU_DISPATCH, REAL_LOOPS as _REAL_LOOPS, UFUNC_OBJECTS as _UFUNCS
 
-hardshrink = _UFUNCS["hardshrink"]
-softshrink = _UFUNCS["softshrink"]
-tanhshrink = _UFUNCS["tanhshrink"]
-hardshrink_grad = _UFUNCS["hardshrink_grad"]
-softshrink_grad = _UFUNCS["softshrink_grad"]
-tanhshrink_grad = _UFUNCS["tanhshrink_grad"]
-hardshrink_backward = _UFUNCS["hardshrink_backward"]
-softshrink_backward = _UFUNCS["softshrink_backward"]
-tanhshrink_backward = _UFUNCS["tanhshrink_backward"]
+from shrink._table import NAMES as _NAMES
+
+# One module attribute per ufunc of _table.py (ufuncs.pyi, generated from the
+# same table, declares them for type checkers).
+globals().update(_UFUNCS)
 
 # Pickle (and so dask.distributed, multiprocessing) stores a ufunc as a global
 # found by name. Without __module__ it scans every module in sys.modules and
@@ -32,8 +28,4 @@ for _name, _ufunc in _UFUNCS.items():
     _ufunc.__qualname__ = _name  # type: ignore[misc]  # read-only in the stubs only
 del _name, _ufunc
 
-__all__ = [
-    "hardshrink", "softshrink", "tanhshrink",
-    "hardshrink_grad", "softshrink_grad", "tanhshrink_grad",
-    "hardshrink_backward", "softshrink_backward", "tanhshrink_backward",
-]
+__all__ = list(_NAMES)

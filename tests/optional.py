@@ -32,6 +32,8 @@ TEST_EXTRAS = {
     "sparse": "sparse",
     "sklearn": "scikit-learn",
     "pywt": "PyWavelets",
+    "onnx": "onnx",
+    "onnxruntime": "onnxruntime",
 }
 
 

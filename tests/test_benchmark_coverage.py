@@ -21,6 +21,7 @@ import numpy as np
 import pytest
 
 import shrink
+import shrink._layers
 import shrink.ufuncs
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -31,7 +32,7 @@ pytestmark = pytest.mark.skipif(
     not os.path.isdir(BENCH_DIR), reason="benchmarks/ not in this tree (installed package?)")
 
 PREFIXES = ("time_", "peakmem_", "track_", "mem_")
-LAYERS = ("Hardshrink", "Softshrink", "Tanhshrink")
+LAYERS = tuple(shrink._layers.LAYERS)  # one layer class per family of the table
 LAYER_METHODS = ("__call__", "forward", "grad", "backward")
 # Public callables that compute nothing, so there is nothing to time:
 # get_num_threads reads a setting. (set_num_threads counts as benchmarked when a

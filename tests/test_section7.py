@@ -1,0 +1,555 @@
+"""SPEC §7: garrote, firm and shrink (the ONNX operator), their gradients and
+backwards, in both layers, with layer objects.
+
+Expected values come from exact rational arithmetic (fractions.Fraction on the
+operands as the loop sees them), IEEE operations NumPy performs itself
+(x - bias), and the peers: PyWavelets, ONNX's reference evaluator and
+onnxruntime. The worst error found is printed (pytest -s shows it).
+"""
+
+import copy
+import os
+import pickle
+import sys
+import warnings
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+import shrink
+from shrink import ufuncs
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from optional import require  # noqa: E402
+
+REAL = [np.float16, np.float32, np.float64, np.longdouble]
+REAL_IDS = ["float16", "float32", "float64", "longdouble"]
+# SPEC §7: garrote, firm and their gradients within 1 ULP (float16, float32),
+# 2 ULP (float64), 8 ULP (longdouble) of the exact value.
+ULP_BOUND = {np.float16: 1.0, np.float32: 1.0, np.float64: 2.0, np.longdouble: 8.0}
+FAMILIES = {"garrote": ("lambd",), "firm": ("lambd_low", "lambd_high"), "shrink": ("lambd", "bias")}
+NAMES = [f + s for f in FAMILIES for s in ("", "_grad", "_backward")]
+
+
+def strict():
+    """Every FP flag raises, every warning is an error (SPEC §4)."""
+    class _Strict:
+        def __enter__(self):
+            self.e = np.errstate(invalid="raise", divide="raise", over="raise")
+            self.w = warnings.catch_warnings()
+            self.e.__enter__()
+            self.w.__enter__()
+            warnings.simplefilter("error")
+
+        def __exit__(self, *exc):
+            self.w.__exit__(*exc)
+            self.e.__exit__(*exc)
+    return _Strict()
+
+
+def exact(v):
+    return Fraction(*v.as_integer_ratio())
+
+
+def ulp(q, dt):
+    """The spacing of dtype dt at the exact value q (subnormal range included)."""
+    fi = np.finfo(dt)
+    p = fi.nmant + 1
+    if q == 0:
+        return Fraction(2) ** (fi.minexp - p + 1)
+    q = abs(q)
+    e = q.numerator.bit_length() - q.denominator.bit_length()
+    if Fraction(2) ** e > q:
+        e -= 1
+    return Fraction(2) ** (max(e, fi.minexp) - p + 1)
+
+
+def ulp_error(got, want, dt):
+    if want is None:
+        return 0.0
+    return float(abs(exact(got) - want) / ulp(want, dt))
+
+
+# ---------------------------------------------------------------------------
+# Exact definitions (SPEC §7 table), on Fractions
+
+
+def garrote_exact(x, lam):
+    return Fraction(0) if abs(x) <= lam else x - lam * lam / x
+
+
+def garrote_grad_exact(x, lam):
+    return Fraction(0) if abs(x) <= lam else 1 + lam * lam / (x * x)
+
+
+def firm_exact(x, lo, hi):
+    a = abs(x)
+    if a <= lo:
+        return Fraction(0)
+    if a <= hi:
+        return (1 if x > 0 else -1) * hi * (a - lo) / (hi - lo)
+    return x
+
+
+def firm_grad_exact(x, lo, hi):
+    a = abs(x)
+    return Fraction(0) if a <= lo else (hi / (hi - lo) if a <= hi else Fraction(1))
+
+
+def _edge_points(dt, lam):
+    """x dense just outside the band edge (where x - lambd**2/x cancels),
+    then spread over the range up to huge values."""
+    dt = np.dtype(dt).type
+    fi = np.finfo(dt)
+    lam = dt(lam)
+    pts = [lam]
+    v = lam
+    with np.errstate(over="ignore"):
+        for _ in range(40):
+            v = np.nextafter(v, dt(np.inf))
+            pts.append(v)
+        for k in range(1, fi.nmant + 1, max(1, fi.nmant // 12)):
+            pts.append(dt(lam * (1 + dt(2.0) ** -k)))
+        for s in np.geomspace(1.0001, 1e4, 60):
+            pts.append(dt(lam * dt(s)))
+        pts += [fi.max, dt(fi.max / 3), np.nextafter(fi.max, dt(0)), dt(1.0), dt(3.0)]
+    pts = [p for p in pts if np.isfinite(p) and p > 0]
+    return np.array(pts + [-p for p in pts], dtype=dt)
+
+
+def _thresholds(dt):
+    fi = np.finfo(dt)
+    dt = np.dtype(dt).type
+    return [dt(0.5), dt(1e-3), dt(3.0), fi.smallest_subnormal * dt(7), fi.smallest_normal,
+            dt(fi.max / 4), dt(0.0)]
+
+
+@pytest.mark.parametrize("dt", REAL, ids=REAL_IDS)
+@pytest.mark.parametrize("name", ["garrote", "garrote_grad"])
+def test_garrote_accuracy(name, dt):
+    oracle = garrote_exact if name == "garrote" else garrote_grad_exact
+    worst = 0.0
+    for lam in _thresholds(dt):
+        x = _edge_points(dt, lam)
+        with strict():
+            got = getattr(ufuncs, name)(x, lam)
+            assert got.dtype == np.dtype(dt)
+            np.testing.assert_array_equal(getattr(shrink, name)(x, lam), got)
+        for xi, gi in zip(x, got):
+            want = oracle(exact(xi), exact(lam))
+            err = ulp_error(gi, want, dt)
+            assert err <= ULP_BOUND[dt], f"{name}({xi!r}, {lam!r}) = {gi!r}: {err:.3g} ULP"
+            worst = max(worst, err)
+    print(f"\n{name} {np.dtype(dt).name}: worst {worst:.3f} ULP")
+
+
+@pytest.mark.parametrize("dt", REAL, ids=REAL_IDS)
+@pytest.mark.parametrize("name", ["firm", "firm_grad"])
+def test_firm_accuracy(name, dt):
+    oracle = firm_exact if name == "firm" else firm_grad_exact
+    dtt = np.dtype(dt).type
+    fi = np.finfo(dt)
+    pairs = [(dtt(0.5), dtt(1.5)), (dtt(0.25), dtt(0.75)), (dtt(1.0), np.nextafter(dtt(1.0), dtt(2))),
+             (dtt(0.0), dtt(2.0)), (fi.smallest_subnormal * dtt(3), fi.smallest_subnormal * dtt(9)),
+             (dtt(fi.max / 8), dtt(fi.max / 2)), (dtt(0.1), fi.max)]
+    worst = 0.0
+    for lo, hi in pairs:
+        with np.errstate(over="ignore", invalid="ignore"):
+            middle = np.linspace(lo, hi, 101, dtype=dt)
+        middle = middle[np.isfinite(middle)]
+        x = np.concatenate([_edge_points(dt, lo), _edge_points(dt, hi), middle, -middle])
+        with strict():
+            got = getattr(ufuncs, name)(x, lo, hi)
+            np.testing.assert_array_equal(getattr(shrink, name)(x, lo, hi), got)
+        for xi, gi in zip(x, got):
+            if not np.isfinite(xi):
+                continue
+            want = oracle(exact(xi), exact(lo), exact(hi))
+            err = ulp_error(gi, want, dt)
+            assert err <= ULP_BOUND[dt], f"{name}({xi!r}, {lo!r}, {hi!r}) = {gi!r}: {err:.3g} ULP"
+            worst = max(worst, err)
+    print(f"\n{name} {np.dtype(dt).name}: worst {worst:.3f} ULP")
+
+
+@pytest.mark.parametrize("dt", REAL, ids=REAL_IDS)
+def test_shrink_is_one_correctly_rounded_operation(dt):
+    """x - bias / x + bias outside the band, rounded once (NumPy's own
+    subtraction in dt is the reference); +0.0 inside the closed band."""
+    dtt = np.dtype(dt).type
+    fi = np.finfo(dt)
+    x = np.concatenate([_edge_points(dt, 0.5), _edge_points(dt, 1e-3)])
+    for lam, bias in [(0.5, 0.25), (0.5, -0.75), (0.5, 0.5), (1e-3, 3.0), (0.5, 0.0),
+                      (0.5, fi.smallest_subnormal), (0.5, -fi.max / 4)]:
+        lam, bias = dtt(lam), dtt(bias)
+        # x - bias may overflow only where the exact result does (bias = -max/4)
+        with np.errstate(invalid="raise", divide="raise",
+                         over="ignore" if abs(bias) > 4 else "raise"):
+            got = ufuncs.shrink(x, lam, bias)
+        with np.errstate(over="ignore"):
+            want = np.where(x > lam, x - bias, np.where(x < -lam, x + bias, dtt(0)))
+        np.testing.assert_array_equal(got, want)
+        assert not np.signbit(got[(x >= -lam) & (x <= lam)]).any()
+
+
+@pytest.mark.parametrize("dt", REAL, ids=REAL_IDS)
+def test_same_bits_as_hardshrink_and_softshrink(dt):
+    """firm(x, l, l) and shrink(x, l, 0) are hardshrink(x, l); shrink(x, l, l)
+    is softshrink(x, l): bit for bit, NaN, inf and signed zeros included."""
+    dtt = np.dtype(dt).type
+    x = np.concatenate([_edge_points(dt, 0.5), np.array([np.nan, np.inf, -np.inf, 0.0, -0.0], dt)])
+    for lam in (dtt(0.5), dtt(0.0), dtt(3.0)):
+        hard = ufuncs.hardshrink(x, lam)
+        for got in (ufuncs.firm(x, lam, lam), ufuncs.shrink(x, lam, dtt(0)),
+                    shrink.firm(x, lam, lam), shrink.shrink(x, lam, 0.0)):
+            assert got.tobytes() == hard.tobytes() or (
+                np.array_equal(got, hard, equal_nan=True)
+                and np.array_equal(np.signbit(got), np.signbit(hard)))
+        soft = ufuncs.softshrink(x, lam)
+        got = ufuncs.shrink(x, lam, lam)
+        assert np.array_equal(got, soft, equal_nan=True)
+        assert np.array_equal(np.signbit(got), np.signbit(soft))
+        for kind in ("_grad", "_backward"):
+            g = np.linspace(-3, 3, x.size).astype(dt)
+            args = (g, x) if kind == "_backward" else (x,)
+            ref = getattr(ufuncs, "hardshrink" + kind)(*args, lam)
+            for got in (getattr(ufuncs, "firm" + kind)(*args, lam, lam),
+                        getattr(ufuncs, "shrink" + kind)(*args, lam, dtt(0.25))):
+                assert np.array_equal(got, ref, equal_nan=True)
+                assert np.array_equal(np.signbit(got), np.signbit(ref))
+
+
+def _params(name, dt=np.float64):
+    family = name.split("_")[0]
+    return {"garrote": (0.5,), "firm": (0.5, 1.5), "shrink": (0.5, 0.25)}[family]
+
+
+@pytest.mark.parametrize("dt", REAL, ids=REAL_IDS)
+@pytest.mark.parametrize("name", NAMES)
+def test_special_values(name, dt):
+    """NaN -> NaN, inf -> inf (forward) / 1 (grad), the closed band and -0.0 ->
+    +0.0, every zero a grad or backward makes is +0.0 (even for g = inf, NaN
+    or -0.0), no FP flag (SPEC §4, §7)."""
+    dtt = np.dtype(dt).type
+    params = [dtt(p) for p in _params(name)]
+    low = params[0]
+    x = np.array([np.nan, np.inf, -np.inf, 0.0, -0.0, low, -low, 0.25, -0.25], dt)
+    backward = name.endswith("_backward")
+    gs = [dtt(v) for v in (1.0, -0.0, np.inf, np.nan, -2.0)] if backward else [None]
+    for g in gs:
+        args = (np.full_like(x, g), x) if backward else (x,)
+        with strict():
+            for got in (getattr(ufuncs, name)(*args, *params), getattr(shrink, name)(*args, *params)):
+                assert np.isnan(got[0])
+                band = got[3:]
+                assert (band == 0).all() and not np.signbit(band).any(), (name, g, band)
+                if name in FAMILIES:
+                    assert got[1] == np.inf and got[2] == -np.inf
+                elif name.endswith("_grad"):
+                    assert got[1] == 1 and got[2] == 1
+                elif g is not None and np.isfinite(g):
+                    assert got[1] == g + 0 and got[2] == g + 0
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_same_bits_in_every_position(name):
+    """The same input gives the same bits anywhere in an array: contiguous,
+    strided, the SIMD body or the tail, an array or a broadcast threshold."""
+    rng = np.random.default_rng(7)
+    for dt in (np.float32, np.float64):
+        x = (rng.standard_normal(1003) * 1.5).astype(dt)
+        x[::17] = np.nan
+        g = rng.standard_normal(1003).astype(dt)
+        args = (g, x) if name.endswith("_backward") else (x,)
+        params = _params(name)
+        with strict():
+            whole = getattr(ufuncs, name)(*args, *params)
+            one = np.array([getattr(ufuncs, name)(*(a[i:i + 1] for a in args), *params)[0]
+                            for i in range(x.size)], dt)
+            strided = getattr(ufuncs, name)(*(np.repeat(a, 2)[::2] for a in args), *params)
+            arrays = getattr(ufuncs, name)(*args, *(np.full(x.size, p, dt) for p in params))
+        for other in (one, strided, arrays):
+            assert np.array_equal(whole, other, equal_nan=True)
+            assert np.array_equal(np.signbit(whole), np.signbit(other))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_raw_ufunc_out_of_domain_is_nan(name):
+    x = np.array([-2.0, -0.5, 0.0, 0.25, 3.0])
+    args = (np.ones_like(x), x) if name.endswith("_backward") else (x,)
+    family = name.split("_")[0]
+    bad = {"garrote": [(-0.5,), (np.nan,), (np.inf,)],
+           "firm": [(1.5, 0.5), (-0.1, 1.0), (0.1, np.nan), (np.nan, 1.0), (0.1, np.inf)],
+           "shrink": [(-0.5, 0.0), (np.nan, 0.0), (0.5, np.nan), (0.5, np.inf), (0.5, -np.inf)]}
+    for params in bad[family]:
+        with strict():
+            got = getattr(ufuncs, name)(*args, *params)
+        assert np.isnan(got).all(), (name, params, got)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_types(name):
+    u = getattr(ufuncs, name)
+    nin = u.nin
+    real = [t * nin + "->" + t for t in "efdg"]
+    cx = [c + r * (nin - 1) + "->" + c for c, r in zip("FDG", "fdg")]
+    assert u.types == (real + cx if name in FAMILIES else real)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_bad_parameters_name_function_parameter_and_value(name):
+    x = np.array([-2.0, 0.25, 3.0])
+    args = (np.ones_like(x), x) if name.endswith("_backward") else (x,)
+    f = getattr(shrink, name)
+    good = dict(zip(FAMILIES[name.split("_")[0]], _params(name)))
+    for param in good:
+        signed = param == "bias"
+        cases = [(np.nan, ValueError, "nan"), (np.inf, ValueError, "inf"),
+                 (True, TypeError, "True"), (1j, TypeError, "1j"), ("0.5", TypeError, "'0.5'"),
+                 (None, TypeError, "None"), ([0.1, np.nan, 0.2], ValueError, "nan at index (1,)")]
+        if not signed:
+            cases.append((-0.5, ValueError, "-0.5"))
+        for value, error, shown in cases:
+            out = np.full_like(x, 7.0)
+            with pytest.raises(error) as e:
+                f(*args, **{**good, param: value}, out=out)
+            assert str(e.value).startswith(f"{name}: {param} must be"), str(e.value)
+            assert shown in str(e.value)
+            assert (out == 7.0).all(), "written to out= although a check failed"
+    with pytest.raises(ValueError, match="must be finite in the result dtype float32"):
+        f(*(a.astype(np.float32) for a in args), **{**good, list(good)[-1]: 1e39})
+    if "bias" in good:
+        got = f(*args, lambd=0.5, bias=-0.5)  # any finite real
+        assert np.isfinite(got).all()
+
+
+@pytest.mark.parametrize("name", ["firm", "firm_grad", "firm_backward"])
+def test_firm_order_names_both(name):
+    x = np.array([-2.0, 0.25, 3.0])
+    args = (np.ones_like(x), x) if name.endswith("_backward") else (x,)
+    out = np.full_like(x, 7.0)
+    with pytest.raises(ValueError) as e:
+        getattr(shrink, name)(*args, 1.5, 0.5, out=out)
+    assert str(e.value) == f"{name}: lambd_low must be <= lambd_high, got lambd_low=1.5 > lambd_high=0.5"
+    with pytest.raises(ValueError, match=r"lambd_low=0.9 > lambd_high=0.8 at index \(2,\)"):
+        getattr(shrink, name)(*args, [0.1, 0.2, 0.9], 0.8, out=out)
+    assert (out == 7.0).all()
+    with pytest.raises(TypeError):
+        getattr(shrink, name)(*args)  # both thresholds are required
+    with pytest.raises(TypeError):
+        getattr(shrink, name)(*args, 0.5)
+
+
+@pytest.mark.parametrize("dt", [np.complex64, np.complex128], ids=["complex64", "complex128"])
+@pytest.mark.parametrize("name", list(FAMILIES))
+def test_complex(name, dt):
+    """SPEC §7 complex formulas, within 4 eps * (abs(z) + abs(bias)), against
+    Fractions of the same formulas (|z| from np.abs, as the loops use it)."""
+    rng = np.random.default_rng(3)
+    z = (rng.standard_normal(400) + 1j * rng.standard_normal(400)).astype(dt) * 2
+    z[:4] = [0, 0.5, 0.5j, 1e-3]
+    real = np.finfo(dt).dtype.type
+    params = [real(p) for p in _params(name)]
+    with strict():
+        got = getattr(ufuncs, name)(z, *params)
+        np.testing.assert_array_equal(getattr(shrink, name)(z, *params), got)
+    eps = Fraction(np.finfo(dt).eps.item())
+    for zi, gi in zip(z, got):
+        a = exact(np.abs(zi))
+        ps = [exact(p) for p in params]
+        if name == "garrote":
+            scale = 0 if a <= ps[0] else 1 - ps[0] ** 2 / a ** 2
+        elif name == "firm":
+            lo, hi = ps
+            scale = 0 if a <= lo else (hi * (a - lo) / (hi - lo) / a if a <= hi else 1)
+        else:
+            scale = 0 if a <= ps[0] else (a - ps[1]) / a
+        for part_got, part in ((gi.real, zi.real), (gi.imag, zi.imag)):
+            err = abs(exact(part_got) - exact(part) * scale)
+            bias = abs(ps[1]) if name == "shrink" else 0
+            assert err <= 4 * eps * (a + bias), (name, zi, gi)
+
+
+# ---------------------------------------------------------------------------
+# Layer objects
+
+
+def test_layers():
+    for layer, call in [(shrink.Garrote(0.25), lambda x: shrink.garrote(x, 0.25)),
+                        (shrink.Firm(0.25, 0.75), lambda x: shrink.firm(x, 0.25, 0.75)),
+                        (shrink.Shrink(0.5, -0.25), lambda x: shrink.shrink(x, 0.5, -0.25))]:
+        x = np.linspace(-2, 2, 17)
+        np.testing.assert_array_equal(layer(x), call(x))
+        assert eval(repr(layer), vars(shrink)) == layer
+        assert pickle.loads(pickle.dumps(layer)) == layer
+        assert copy.deepcopy(layer) == layer and hash(copy.copy(layer)) == hash(layer)
+    assert repr(shrink.Garrote()) == "Garrote(0.5)"
+    assert repr(shrink.Shrink()) == "Shrink(lambd=0.5, bias=0.0)"
+    assert repr(shrink.Firm(0.25, 0.75)) == "Firm(lambd_low=0.25, lambd_high=0.75)"
+    assert shrink.Shrink(0.5, 0.25) != shrink.Shrink(0.5, 0.0)
+    assert shrink.Firm(lambd_high=2, lambd_low=1).lambd_low == 1
+    with pytest.raises(AttributeError):
+        shrink.Shrink().bias = 1.0
+    with pytest.raises(TypeError):
+        shrink.Firm()  # no defaults
+    with pytest.raises(ValueError, match="^Firm: lambd_low must be <= lambd_high, got "
+                                         "lambd_low=1.0 > lambd_high=0.5$"):
+        shrink.Firm(1.0, 0.5)
+    with pytest.raises(ValueError, match="^Shrink: bias must be finite, got nan$"):
+        shrink.Shrink(0.5, float("nan"))
+    with pytest.raises(ValueError, match="^Garrote: lambd must be finite and >= 0, got -1$"):
+        shrink.Garrote(-1)
+    with pytest.raises(TypeError, match=r"^Shrink: bias must be a real number, got an array"):
+        shrink.Shrink(0.5, [0.1])
+
+
+# ---------------------------------------------------------------------------
+# Peers: PyWavelets, ONNX's reference evaluator, onnxruntime
+
+
+def test_parity_pywt_garrote():
+    pywt = require("pywt")
+    rng = np.random.default_rng(11)
+    x = rng.standard_normal(10000) * 2
+    for lam in (0.5, 1.0):
+        ours = shrink.garrote(x, lam)
+        with np.errstate(all="ignore"):
+            theirs = pywt.threshold(x, lam, "garrote")
+        # pywt computes x * (1 - lambd**2 / x**2): the same value up to its
+        # rounding, which grows near the band edge where it cancels
+        away = np.abs(x) > 2 * lam
+        np.testing.assert_allclose(ours[away], theirs[away], rtol=4e-16, atol=0)
+        np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-15)
+        assert (ours[np.abs(x) <= lam] == 0).all() and (theirs[np.abs(x) <= lam] == 0).all()
+
+
+def test_parity_pywt_firm():
+    pywt = require("pywt")
+    rng = np.random.default_rng(12)
+    x = rng.standard_normal(10000) * 2
+    for lo, hi in ((0.5, 1.5), (0.25, 0.75)):
+        ours = shrink.firm(x, lo, hi)
+        with np.errstate(all="ignore"):
+            theirs = pywt.threshold_firm(x, lo, hi)
+        # pywt computes x * hi * (1 - lo / abs(x)) / (hi - lo): the same value up
+        # to its rounding, which grows near lo where 1 - lo/abs(x) cancels; in
+        # the band it gives -0.0 for negative x (ours: +0.0)
+        away = np.abs(x) > 2 * lo
+        np.testing.assert_allclose(ours[away], theirs[away], rtol=1e-15, atol=0)
+        np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-15)
+        band = np.abs(x) <= lo
+        assert (ours[band] == 0).all() and not np.signbit(ours[band]).any()
+        assert np.signbit(theirs[band & (x < 0)]).all()
+
+
+def _onnx_shrink_model(lambd, bias, elem_type):
+    onnx = require("onnx")
+    from onnx import TensorProto, helper
+
+    node = helper.make_node("Shrink", ["x"], ["y"], lambd=lambd, bias=bias)
+    dtype = {np.float32: TensorProto.FLOAT, np.float64: TensorProto.DOUBLE}[elem_type]
+    graph = helper.make_graph([node], "shrink", [helper.make_tensor_value_info("x", dtype, [None])],
+                              [helper.make_tensor_value_info("y", dtype, [None])])
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+
+
+def _peer_inputs(dt):
+    rng = np.random.default_rng(13)
+    x = (rng.standard_normal(5000) * 2).astype(dt)
+    return np.concatenate([x, np.array([0.5, -0.5, 0.0, -0.0, 1.5, -1.5, np.inf, -np.inf], dt)])
+
+
+@pytest.mark.parametrize("lambd,bias", [(0.5, 0.25), (0.5, 0.0), (0.5, 0.5), (1.5, -0.75)])
+def test_parity_onnx_reference(lambd, bias):
+    require("onnx")
+    from onnx.reference import ReferenceEvaluator
+
+    for dt in (np.float32, np.float64):
+        x = _peer_inputs(dt)
+        theirs = ReferenceEvaluator(_onnx_shrink_model(lambd, bias, dt)).run(None, {"x": x})[0]
+        ours = shrink.shrink(x, lambd, bias)
+        assert ours.dtype == theirs.dtype == dt
+        # values bit for bit; ONNX's reference gives 0 of the sign it selects
+        assert np.array_equal(ours, theirs) and not np.signbit(ours[ours == 0]).any()
+
+
+@pytest.mark.parametrize("lambd,bias", [(0.5, 0.25), (0.5, 0.0), (0.5, 0.5), (1.5, -0.75)])
+def test_parity_onnxruntime(lambd, bias):
+    ort = require("onnxruntime")
+    model = _onnx_shrink_model(lambd, bias, np.float32)
+    session = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
+    x = _peer_inputs(np.float32)
+    theirs = session.run(None, {"x": x})[0]
+    ours = shrink.shrink(x, lambd, bias)
+    assert np.array_equal(ours, theirs)
+
+
+@pytest.mark.parametrize("dt", [np.float32, np.float64], ids=["float32", "float64"])
+def test_pywt_hard_is_hardshrink_one_step_below(dt):
+    """README "Coming from PyWavelets": pywt's open band is hardshrink with
+    the threshold one step below v in x's dtype (a float64 nextafter would
+    round back to v in float32), bit for bit up to the sign of zero."""
+    pywt = require("pywt")
+    v = 0.1
+    x = np.concatenate([_edge_points(dt, dt(v)), np.linspace(-1, 1, 2001, dtype=dt)])
+    theirs = pywt.threshold(x, v, "hard")
+    ours = shrink.hardshrink(x, np.nextafter(np.asarray(v, x.dtype), 0))
+    assert np.array_equal(ours, theirs)
+    assert (theirs[np.abs(x) == dt(v)] != 0).all()  # pywt keeps abs(x) == v
+    if dt is np.float32:  # a float64 nextafter, as a Python float, rounds back to v
+        assert not np.array_equal(shrink.hardshrink(x, float(np.nextafter(v, 0))), theirs)
+
+
+# ---------------------------------------------------------------------------
+# The machinery every function shares, on the §7 functions: keywords, pickle,
+# containers (dask), scipy.sparse with every threshold an array.
+
+
+def _operands(name, x, g):
+    return (g, x) if name.endswith("_backward") else (x,)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_keywords_and_pickle(name):
+    x = np.linspace(-3, 3, 13)
+    g = np.linspace(1, 2, 13)
+    params = _params(name)
+    want = getattr(ufuncs, name)(*_operands(name, x, g), *params)
+    out = np.empty_like(x)
+    got = getattr(shrink, name)(*_operands(name, x, g), *params, out=out)
+    assert got is out and np.array_equal(out, want)
+    mask = x > 0
+    out = np.full_like(x, 7.0)
+    getattr(shrink, name)(*_operands(name, x, g), *params, out=out, where=mask)
+    assert np.array_equal(out[mask], want[mask]) and (out[~mask] == 7.0).all()
+    got = getattr(shrink, name)(*_operands(name, x, g), *params, dtype=np.float32)
+    assert got.dtype == np.float32
+    for obj in (getattr(shrink, name), getattr(ufuncs, name)):
+        assert pickle.loads(pickle.dumps(obj)) is obj
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_dask_receives_the_call(name):
+    da = require("dask.array")
+    x = np.linspace(-3, 3, 12)
+    g = np.linspace(1, 2, 12)
+    params = _params(name)
+    lazy = getattr(shrink, name)(*(da.from_array(a, chunks=5) for a in _operands(name, x, g)),
+                                 *params)
+    assert isinstance(lazy, da.Array)
+    np.testing.assert_array_equal(lazy.compute(),
+                                  getattr(ufuncs, name)(*_operands(name, x, g), *params))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_scipy_sparse_with_array_thresholds(name):
+    sparse = require("scipy.sparse")
+    dense = np.array([[0.0, -2.0, 0.0, 0.7], [1.2, 0.0, 0.0, -0.3]])
+    x = sparse.csr_array(dense)
+    g = sparse.csr_array(np.where(dense != 0, 2.0, 0.0))
+    params = [np.full((1, 4), p) * [1.0, 1.1, 1.2, 1.3] for p in _params(name)]
+    got = getattr(shrink, name)(*_operands(name, x, g), *params)
+    assert sparse.issparse(got) and got.format == "csr"
+    want = getattr(ufuncs, name)(*_operands(name, dense, np.where(dense != 0, 2.0, 0.0)),
+                                 *(np.broadcast_to(p, dense.shape) for p in params))
+    np.testing.assert_array_equal(got.toarray(), want)
