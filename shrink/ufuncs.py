@@ -57,7 +57,8 @@ def _install_reducer() -> None:
 try:
     for _name, _ufunc in _UFUNCS.items():
         _ufunc.__module__ = __name__
-        _ufunc.__qualname__ = _name  # type: ignore[misc]  # read-only in the stubs only
+        # read-only in NumPy's stubs, and absent from them before 2.2
+        _ufunc.__qualname__ = _name  # type: ignore[misc, attr-defined, unused-ignore]
     del _name, _ufunc
 except (AttributeError, TypeError):  # NumPy < 2.2: a ufunc takes no __module__
     _install_reducer()
