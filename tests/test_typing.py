@@ -36,7 +36,7 @@ from numpy.typing import NDArray
 import shrink
 from shrink import ufuncs
 
-x64: NDArray[np.float64] = np.linspace(-3.0, 3.0, 7)
+x64: NDArray[np.float64] = np.linspace(-3.0, 3.0, 7, dtype=np.float64)
 x32: NDArray[np.float32] = x64.astype(np.float32)
 out32: NDArray[np.float32] = np.empty_like(x32)
 container: object = object()
