@@ -7,8 +7,10 @@ Never -march=native: the wheel must run on any CPU of its platform.
 """
 
 import os
+import subprocess
 import sys
 import sysconfig
+import tempfile
 
 import numpy as np
 from Cython.Build import cythonize
@@ -20,60 +22,57 @@ import _generate  # noqa: E402
 
 _generate.write_all()
 
-IS_MSVC = sys.platform == "win32"
 
-
-def builds_for_x86_64():
-    """Whether to build the x86-64-v3/v4 copies of the loops: the target, not the
-    build machine, decides. sysconfig.get_platform() names the target (cibuildwheel
+def target_architectures():
+    """The CPU architectures this build compiles for: the target, not the build
+    machine, decides. sysconfig.get_platform() names the target (cibuildwheel
     sets it through _PYTHON_HOST_PLATFORM when it cross-compiles; a 32-bit
-    interpreter on a 64-bit machine says i686). macOS takes the baseline path: its
-    interpreter may be universal2, building both architectures in one compiler call,
-    where an -march flag would break the arm64 half."""
+    interpreter on a 64-bit machine says i686). On macOS, ARCHFLAGS ("-arch
+    x86_64", as cibuildwheel sets it) overrides the interpreter's own list; a
+    universal2 interpreter otherwise builds both architectures in one compiler
+    call."""
+    platform = sysconfig.get_platform().rsplit("-", 1)[-1].lower()
     if sys.platform == "darwin":
-        return False
-    return sysconfig.get_platform().rsplit("-", 1)[-1].lower() in ("x86_64", "amd64")
+        archflags = os.environ.get("ARCHFLAGS", "").split()
+        if archflags:
+            return [archflags[i + 1] for i, flag in enumerate(archflags[:-1]) if flag == "-arch"]
+        return {"universal2": ["x86_64", "arm64"], "intel": ["x86_64", "i386"]}.get(
+            platform, [platform])
+    return [platform]
 
 
-IS_X86_64 = builds_for_x86_64()
+# The x86-64-v3/v4 copies of the loops only for a single-architecture x86-64
+# target: in a universal2 build one compiler call serves arm64 too, where the
+# x86 flags would break it (such a build keeps the baseline loops only).
+IS_X86_64 = target_architectures() in (["x86_64"], ["amd64"])
 
-if IS_MSVC:
-    BASE_FLAGS = ["/O2"]
-else:
-    # -fno-tree-sink and -fno-tree-pre: keep gcc from moving computations into
-    # the arm of a select that uses them, which blocks if-conversion (and so
-    # vectorization) under the default -ftrapping-math (NOTES.md,
-    # docs/tanhshrink-method.md). Check with -fopt-info-vec.
-    BASE_FLAGS = ["-O3", "-fno-tree-sink", "-fno-tree-pre"]
+# Optimization flags for every module, kept when the compiler takes them.
+# -fno-tree-sink and -fno-tree-pre (gcc only; clang rejects them): keep gcc from
+# moving computations into the arm of a select that uses them, which blocks
+# if-conversion (and so vectorization) under the default -ftrapping-math
+# (docs/tanhshrink-method.md). Check with -fopt-info-vec.
+BASE_FLAGS = {"msvc": ["/O2"], "unix": ["-O3", "-fno-tree-sink", "-fno-tree-pre"]}
+
+# The builds of the real loops beyond the baseline, best last. Per level:
+# "march": one flag for the whole level (gcc >= 11, clang >= 12);
+# "features": the same instruction sets one by one, for compilers without it;
+# "msvc": MSVC's nearest /arch (it has no finer control);
+# "extra": further flags for this level's loops, each kept if the compiler takes it.
+_V3_FEATURES = ["-msse3", "-mssse3", "-msse4.1", "-msse4.2", "-mpopcnt", "-mcx16", "-msahf",
+                "-mavx", "-mavx2", "-mfma", "-mf16c", "-mbmi", "-mbmi2", "-mlzcnt", "-mmovbe"]
+X86_64_LEVELS = {
+    "x86_64_v3": {"march": ["-march=x86-64-v3"], "features": _V3_FEATURES,
+                  "msvc": ["/arch:AVX2"], "extra": []},
+    "x86_64_v4": {"march": ["-march=x86-64-v4"],
+                  "features": [*_V3_FEATURES, "-mavx512f", "-mavx512cd", "-mavx512vl",
+                               "-mavx512bw", "-mavx512dq"],
+                  "msvc": ["/arch:AVX512"], "extra": []},
+}
 
 NUMPY_LIB = os.path.join(os.path.dirname(np.get_include()), "lib")
 
 
-def openmp_flags():
-    """The compiler's OpenMP flags, or none if it has no OpenMP (the loops then
-    run on one thread; shrink.openmp_available() says which)."""
-    import shutil
-    import subprocess
-    import tempfile
-
-    if IS_MSVC:
-        return ["/openmp"], []
-    compiler = (os.environ.get("CC") or sysconfig.get_config_var("CC") or "cc").split()
-    if not shutil.which(compiler[0]):
-        return [], []
-    with tempfile.TemporaryDirectory() as tmp:
-        source = os.path.join(tmp, "omp.c")
-        with open(source, "w") as f:
-            f.write("#include <omp.h>\nint main(void) { return omp_get_max_threads() < 1; }\n")
-        probe = subprocess.run([*compiler, "-fopenmp", source, "-o", os.path.join(tmp, "omp")],
-                               capture_output=True)
-    return (["-fopenmp"], ["-fopenmp"]) if probe.returncode == 0 else ([], [])
-
-
-OPENMP_COMPILE, OPENMP_LINK = openmp_flags()
-
-
-def extension(name, source, flags=(), link_flags=()):
+def extension(name, source):
     return Extension(
         f"shrink.{name}",
         [source],
@@ -81,36 +80,99 @@ def extension(name, source, flags=(), link_flags=()):
         library_dirs=[NUMPY_LIB],
         libraries=["npymath"],
         define_macros=[("NPY_NO_DEPRECATED_API", "NPY_2_0_API_VERSION")],
-        extra_compile_args=[*BASE_FLAGS, *flags],
-        extra_link_args=list(link_flags),
     )
 
 
-def loops(name, source, flags=()):
-    """A build of the real loops: OpenMP for large inputs, when available."""
-    return extension(name, source, [*flags, *OPENMP_COMPILE], OPENMP_LINK)
-
+# Modules that run the real loops (OpenMP for large inputs, where available),
+# and their instruction-set level (None: the baseline).
+LOOP_LEVELS = {"_loops_baseline": None}
+if IS_X86_64:
+    LOOP_LEVELS.update({f"_loops_{level}": level for level in X86_64_LEVELS})
 
 extensions = [
     extension("_ufuncs", "shrink/_ufuncs.pyx"),
-    loops("_loops_baseline", "shrink/_loops_baseline.pyx"),
+    extension("_cpuid", "shrink/_cpuid.pyx"),
+    *(extension(module, f"shrink/{module}.pyx") for module in LOOP_LEVELS),
 ]
-if IS_X86_64 and not IS_MSVC:
-    extensions += [
-        loops("_loops_x86_64_v3", "shrink/_loops_x86_64_v3.pyx", ["-march=x86-64-v3"]),
-        loops("_loops_x86_64_v4", "shrink/_loops_x86_64_v4.pyx", ["-march=x86-64-v4"]),
-    ]
 
 
+class CompilerProbe:
+    """Asks the compiler setuptools chose (CC, CFLAGS and all) which flags it takes."""
 
-class BuildExtAlsoInPlace(build_ext):
-    """Build the extensions, and also put a copy beside their sources.
+    def __init__(self, compiler):
+        self.compiler = compiler
+        self.tmp = tempfile.mkdtemp()
+        self.cache = {}
+
+    def _run(self, flags, source, link):
+        command = list(self.compiler.compiler_so)
+        path = os.path.join(self.tmp, "probe.c")
+        with open(path, "w") as f:
+            f.write(source)
+        output = os.path.join(self.tmp, "probe" if link else "probe.o")
+        args = [*command, *flags, path, "-o", output] if link else [*command, *flags, "-c", path, "-o", output]
+        run = subprocess.run(args, capture_output=True, text=True)
+        # clang only warns about some unknown or unused flags: a flag named in
+        # the diagnostics is not taken either.
+        return run.returncode == 0 and not any(flag in run.stderr for flag in flags)
+
+    def takes(self, *flags, source="int main(void) { return 0; }\n", link=False):
+        key = (flags, source, link)
+        if key not in self.cache:
+            self.cache[key] = self._run(list(flags), source, link)
+        return self.cache[key]
+
+    def keep(self, flags):
+        return [flag for flag in flags if self.takes(flag)]
+
+    def level_flags(self, level):
+        spec = X86_64_LEVELS[level]
+        if self.takes(*spec["march"]):
+            return [*spec["march"], *self.keep(spec["extra"])]
+        if self.takes(*spec["features"]):
+            return [*spec["features"], *self.keep(spec["extra"])]
+        raise RuntimeError(f"the C compiler takes neither {spec['march']} nor the feature "
+                           f"flags {spec['features']}: it cannot build the {level} loops")
+
+    def openmp(self):
+        """OpenMP flags (compile, link), or none: the loops then run on one thread
+        (shrink._ufuncs.REAL_LOOPS.openmp_available() says which)."""
+        source = "#include <omp.h>\nint main(void) { return omp_get_max_threads() < 1; }\n"
+        if self.takes("-fopenmp", source=source, link=True):
+            return ["-fopenmp"], ["-fopenmp"]
+        return [], []
+
+
+class BuildExt(build_ext):
+    """Flags per module, from what the compiler takes; then a copy of each
+    module beside its source.
 
     `python -m shrink` and `python -m pytest` run from the checkout import shrink
     from the working directory (it comes first on sys.path), not from
     site-packages. With the compiled modules in place, both work right after
     `pip install .`, as after an editable install. The copies are git-ignored.
     """
+
+    def build_extensions(self):
+        if self.compiler.compiler_type == "msvc":
+            base, (omp_compile, omp_link) = BASE_FLAGS["msvc"], (["/openmp"], [])
+            level_flags = {level: spec["msvc"] for level, spec in X86_64_LEVELS.items()}
+        else:
+            probe = CompilerProbe(self.compiler)
+            base, (omp_compile, omp_link) = probe.keep(BASE_FLAGS["unix"]), probe.openmp()
+            level_flags = {level: probe.level_flags(level) for level in X86_64_LEVELS
+                           if f"_loops_{level}" in LOOP_LEVELS}
+        for ext in self.extensions:
+            module = ext.name.rsplit(".", 1)[-1]
+            flags, link = list(base), []
+            if module in LOOP_LEVELS:
+                level = LOOP_LEVELS[module]
+                flags += [*(level_flags[level] if level else []), *omp_compile]
+                link += omp_link
+            ext.extra_compile_args = flags
+            ext.extra_link_args = link
+            print(f"shrink: {ext.name}: compile {flags}, link {link}")
+        super().build_extensions()
 
     def run(self):
         super().run()
@@ -126,7 +188,7 @@ class BuildExtAlsoInPlace(build_ext):
 
 
 setup(
-    cmdclass={"build_ext": BuildExtAlsoInPlace},
+    cmdclass={"build_ext": BuildExt},
     ext_modules=cythonize(
         extensions,
         language_level=3,
@@ -135,6 +197,9 @@ setup(
             "wraparound": False,
             "cdivision": True,
             "initializedcheck": False,
+            # The loops keep no Python state and the thread setting is atomic
+            # (src/threads.h): safe on a free-threaded CPython, without the GIL.
+            "freethreading_compatible": True,
         },
     ),
 )

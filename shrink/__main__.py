@@ -21,7 +21,9 @@ def fista_lasso(A: NDArray[np.float64], y: NDArray[np.float64], alpha: float,
                 iterations: int) -> NDArray[np.float64]:
     """argmin_x 0.5 * ||A x - y||^2 + alpha * ||x||_1 by FISTA (Beck & Teboulle)."""
     step = 1.0 / np.linalg.norm(A, 2) ** 2  # 1 / Lipschitz constant of the gradient
-    x = np.zeros(A.shape[1])
+    # typed as any NDArray: NumPy 2.2's stubs give np.zeros a 1-d shape type that
+    # the updates below (of unknown shape) could not be assigned to
+    x: NDArray[np.float64] = np.zeros(A.shape[1])
     z, t = x.copy(), 1.0
     for _ in range(iterations):
         x_next = shrink.softshrink(z - step * (A.T @ (A @ z - y)), step * alpha)

@@ -8,12 +8,15 @@
 # limits threadpoolctl sets.
 
 from cython.parallel cimport prange
+from libc.limits cimport INT_MAX
 
 ctypedef void (*inner_loop)(char**, npy_intp*, npy_intp*, void*) noexcept nogil
 
 cdef extern from "threads.h" nogil:
     int omp_get_max_threads()
     const int SHRINK_HAVE_OPENMP
+    int shrink_exchange_threads(int n)
+    int shrink_load_threads()
 
 cdef enum:
     # Below this, starting threads costs more than it saves (about 2**16
@@ -21,8 +24,6 @@ cdef enum:
     PARALLEL_MIN_ELEMENTS = 1 << 16
     # Chunk boundaries on whole 64-byte cache lines for every dtype.
     CHUNK_ALIGN = 64
-
-cdef int requested_threads = 1
 
 # `data` of a loop called on one chunk: anything but NULL (what NumPy passes).
 cdef void* ONE_CHUNK = <void*>1
@@ -35,16 +36,14 @@ def set_num_threads(n):
     when OpenMP allows fewer (OMP_NUM_THREADS, threadpoolctl limits) or when
     shrink was built without OpenMP. Results are bit-identical to one thread.
     """
-    global requested_threads
     if type(n) is not int or n < 1:
         raise ValueError(f"set_num_threads: n must be an int >= 1, got {n!r}")
-    previous, requested_threads = requested_threads, n
-    return previous
+    return shrink_exchange_threads(min(n, INT_MAX))
 
 
 def get_num_threads():
     """The setting of set_num_threads (the most threads a loop may use)."""
-    return requested_threads
+    return shrink_load_threads()
 
 
 def threads_for_size(npy_intp n):
@@ -58,9 +57,10 @@ def openmp_available():
 
 
 cdef inline int threads_for(npy_intp n, void* data) noexcept nogil:
-    if requested_threads <= 1 or n < PARALLEL_MIN_ELEMENTS or data != NULL:
+    cdef int requested = shrink_load_threads()
+    if requested <= 1 or n < PARALLEL_MIN_ELEMENTS or data != NULL:
         return 1
-    return min(requested_threads, omp_get_max_threads())
+    return min(requested, omp_get_max_threads())
 
 
 cdef void run_chunk(inner_loop loop, char** args, npy_intp* steps, int nargs,

@@ -75,7 +75,15 @@ def _long_operands(name, dt):
     return args_for(name, x, 0.5, x[::-1])
 
 
+# The proof needs a GIL: on a free-threaded CPython (3.13t, 3.14t) every thread
+# runs at once whether or not a call would release it.
+GIL_ENABLED = getattr(sys, "_is_gil_enabled", lambda: True)()
+needs_the_gil = pytest.mark.skipif(
+    not GIL_ENABLED, reason="free-threaded CPython: no GIL to release, the proof does not apply")
+
+
 @pytest.mark.skipif(not hasattr(os, "sched_yield"), reason="needs os.sched_yield")
+@needs_the_gil
 @pytest.mark.parametrize("layer", ["ufunc", "function"])
 @pytest.mark.parametrize("name", NAMES)
 @pytest.mark.parametrize("dt", [np.float32, np.float64], ids=["float32", "float64"])
@@ -96,6 +104,7 @@ def test_loops_release_the_gil(counter, layer, name, dt):
 
 
 @pytest.mark.skipif(not hasattr(os, "sched_yield"), reason="needs os.sched_yield")
+@needs_the_gil
 def test_the_proof_can_fail(counter):
     """The same check around a long C call that keeps the GIL (the builtin sum over
     a range, about as long as the calls above) sees no progress at all."""

@@ -5,9 +5,15 @@ with SHRINK_CPU_DISPATCH and must agree with the contract on its own: the
 hard/soft family bit for bit with the in-process results (it is exact), the
 tanhshrink family within SPEC §5 of mpmath. So the baseline path that users
 without AVX2 run is tested here too.
+
+Which levels this CPU has is read from /proc/cpuinfo (Linux), independently of
+the package's own cpuid code; off Linux x86-64 the tests that need it skip.
 """
 
+import importlib.util
 import os
+import platform
+import shutil
 import subprocess
 import sys
 
@@ -52,10 +58,54 @@ np.savez(sys.argv[1], **out)
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
+# The x86-64 micro-architecture levels (x86-64 psABI) in Linux's names for the
+# CPU flags; each level includes the one before.
+CPUINFO_FLAGS = {
+    "x86-64-v2": {"pni", "ssse3", "sse4_1", "sse4_2", "popcnt", "cx16", "lahf_lm"},
+    "x86-64-v3": {"avx", "avx2", "fma", "f16c", "bmi1", "bmi2", "abm", "movbe"},
+    "x86-64-v4": {"avx512f", "avx512cd", "avx512vl", "avx512bw", "avx512dq"},
+}
+ON_LINUX_X86_64 = sys.platform == "linux" and platform.machine() in ("x86_64", "AMD64")
+needs_cpuinfo = pytest.mark.skipif(not ON_LINUX_X86_64,
+                                   reason="/proc/cpuinfo flags: Linux on x86-64 only")
+
+
+def cpuinfo_levels():
+    """The levels this CPU supports by /proc/cpuinfo, best first ("baseline" last).
+    The kernel lists AVX and AVX-512 only when it saves their registers."""
+    with open("/proc/cpuinfo") as f:
+        flags = next(line for line in f if line.startswith("flags")).split(":", 1)[1].split()
+    have, needed = set(flags), set()
+    if "lzcnt" in have:  # some kernels name LZCNT on its own
+        have.add("abm")
+    levels = ["baseline"]
+    for level, more in CPUINFO_FLAGS.items():
+        needed |= more
+        if not needed <= have:
+            break
+        if level != "x86-64-v2":  # no build of its own: v2 is part of v3
+            levels.insert(0, level)
+    return levels
+
+
 def supported_levels():
-    features = _cpu._numpy_cpu_features()
+    """The builds to compare: from /proc/cpuinfo on Linux x86-64; elsewhere the
+    package's own reading, which only chooses what to run here, asserts nothing."""
+    if ON_LINUX_X86_64:
+        return cpuinfo_levels()
+    features = _cpu.cpu_features()
     return [name for name, _, required in _cpu.LEVELS
             if all(features.get(f, False) for f in required)]
+
+
+def _import_shrink(env_changes=(), path=None, code="import shrink; print(shrink.CPU_DISPATCH)"):
+    """Run `code` in a fresh interpreter, with SHRINK_CPU_DISPATCH unset unless given."""
+    env = {k: v for k, v in os.environ.items() if k != "SHRINK_CPU_DISPATCH"}
+    env.update(env_changes)
+    if path is not None:
+        env["PYTHONPATH"] = path
+    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                          text=True, cwd=path)
 
 
 @pytest.fixture(scope="module", params=supported_levels())
@@ -64,11 +114,47 @@ def build(request, tmp_path_factory):
     env = dict(os.environ, SHRINK_CPU_DISPATCH=request.param)
     subprocess.run([sys.executable, "-c", SCRIPT, str(path), HERE], env=env, check=True)
     with np.load(path) as results:
-        return {key: results[key] for key in results.files}
+        out = {key: results[key] for key in results.files}
+    out["requested"] = request.param
+    return out
 
 
 def test_the_requested_build_is_used(build):
-    assert str(build["level"]) in supported_levels()
+    assert str(build["level"]) == build["requested"]
+
+
+@needs_cpuinfo
+def test_cpu_dispatch_is_the_best_level_of_the_cpu():
+    # The same on every NumPy: the package asks the CPU, not NumPy's feature
+    # list (whose names differ between releases).
+    run = _import_shrink()
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == cpuinfo_levels()[0], run.stderr
+    assert "Warning" not in run.stderr
+
+
+@needs_cpuinfo
+def test_a_supported_build_that_fails_to_import_is_a_runtime_warning(tmp_path):
+    # A copy of the installed package with the best build's module replaced by
+    # a file the loader rejects: the import goes on with the next level, loudly.
+    levels = cpuinfo_levels()
+    if len(levels) < 2:
+        pytest.skip("this CPU has only the baseline level: nothing to fall back to")
+    package = os.path.dirname(shrink.__file__)
+    shutil.copytree(package, tmp_path / "shrink",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    module = "shrink." + dict((n, m) for n, m, _ in _cpu.LEVELS)[levels[0]]
+    broken = tmp_path / os.path.relpath(importlib.util.find_spec(module).origin,
+                                        os.path.dirname(package))
+    broken.write_bytes(b"not a shared object\n")
+    run = _import_shrink(path=str(tmp_path), code="import shrink; print(shrink.__file__); "
+                                                  "print(shrink.CPU_DISPATCH)")
+    assert run.returncode == 0, run.stderr
+    where, level = run.stdout.split()
+    assert where.startswith(str(tmp_path)) and level == levels[1]
+    assert "RuntimeWarning" in run.stderr and module in run.stderr
+    # the loader's own message names the file it could not load
+    assert str(broken) in run.stderr, run.stderr
 
 
 @pytest.mark.parametrize("name", ["hardshrink", "softshrink", "hardshrink_grad",

@@ -53,11 +53,27 @@ def test_copy_and_deepcopy_are_the_same_object(obj):
     assert copy.deepcopy(obj) is obj
 
 
+# Ufuncs take a __module__ only from NumPy 2.2; before that shrink.ufuncs
+# registers a reducer that names the module itself.
+UFUNC_TAKES_MODULE = tuple(int(v) for v in np.__version__.split(".")[:2]) >= (2, 2)
+
+
+@pytest.mark.skipif(not UFUNC_TAKES_MODULE, reason="a ufunc takes __module__ from NumPy 2.2")
 @pytest.mark.parametrize("name", NAMES)
 def test_ufunc_names_its_module(name):
     u = ufunc(name)
     assert (u.__module__, u.__qualname__, u.__name__) == ("shrink.ufuncs", name, name)
     assert pickle.whichmodule(u, u.__name__) == "shrink.ufuncs"
+
+
+@pytest.mark.parametrize("protocol", [0, 2, pickle.HIGHEST_PROTOCOL])
+@pytest.mark.parametrize("ufunc", [np.add, np.tanh, np.divmod, np.matmul], ids=str)
+def test_numpy_ufuncs_still_pickle_as_numpy_does(ufunc, protocol):
+    # shrink's reducer (NumPy < 2.2) hands other ufuncs to NumPy's own; with
+    # __module__ (NumPy >= 2.2) NumPy's reducer is untouched anyway.
+    data = pickle.dumps(ufunc, protocol)
+    assert pickle.loads(data) is ufunc
+    assert b"numpy" in data and b"shrink" not in data
 
 
 def test_pickle_does_not_pick_a_user_module_that_reexports_the_ufunc(tmp_path):

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import textwrap
 
+import numpy as np
 import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -38,7 +39,7 @@ from numpy.typing import NDArray
 import shrink
 from shrink import ufuncs
 
-x64: NDArray[np.float64] = np.linspace(-3.0, 3.0, 7)
+x64: NDArray[np.float64] = np.linspace(-3.0, 3.0, 7, dtype=np.float64)
 x32: NDArray[np.float32] = x64.astype(np.float32)
 out32: NDArray[np.float32] = np.empty_like(x32)
 container: object = object()
@@ -148,10 +149,24 @@ def test_revealed_types_are_as_documented(mypy_run):
         if not source.startswith("reveal_type("):
             continue
         expected = source.split("  # ", 1)[1]
+        if ".outer" in source and not NUMPY_2_2:
+            expected = "^Any$"  # NumPy < 2.2's stubs type ufunc.outer as Any
         text = revealed.get(number, "")
         assert text.startswith("Revealed type is "), (source, text)
-        assert re.search(expected, text.removeprefix("Revealed type is ").strip('"')), \
-            (source, text)
+        assert re.search(expected, _numpy_2_2_spelling(
+            text.removeprefix("Revealed type is ").strip('"'))), (source, text)
+
+
+NUMPY_2_2 = tuple(int(v) for v in np.__version__.split(".")[:2]) >= (2, 2)
+
+
+def _numpy_2_2_spelling(revealed):
+    """NumPy < 2.2's stubs spell float64 as floating[_64Bit] (an alias of the same
+    type, as mypy shows it); the documented types use the newer names."""
+    return (revealed
+            .replace("numpy.complexfloating[numpy._typing._64Bit, numpy._typing._64Bit]",
+                     "numpy.complex128")
+            .replace("numpy.floating[numpy._typing._64Bit]", "numpy.float64"))
 
 
 def test_misuse_is_flagged(mypy_run):

@@ -356,11 +356,16 @@ SHRINK_TS_INLINE long double shrink_tanhshrink_l(long double x)
 SHRINK_TS_INLINE long double shrink_tanhsq_l(long double x)
 {
     long double a, y, t, th;
+    int small;
     if (isnan(x))
         return x;
     a = fabsl(x);
     y = shrink__tsl_core(a, &t);
-    th = isless(a, 1.0L) ? (a - y) : (1.0L - t);
+    /* The operands are selected, then subtracted once: for a = inf, a - y is
+     * inf - inf (invalid flag), and a compiler that ignores FP exceptions
+     * (clang by default) may compute both arms of a select. */
+    small = isless(a, 1.0L);
+    th = (small ? a : 1.0L) - (small ? y : t);
     return th * th;
 }
 #endif /* LDBL_MANT_DIG */

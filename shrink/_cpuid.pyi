@@ -1,0 +1,3 @@
+FEATURE_NAMES: tuple[str, ...]
+
+def x86_features() -> dict[str, bool]: ...
