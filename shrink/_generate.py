@@ -13,13 +13,15 @@ Each loop applies a scalar kernel (``_kernels.pxd``, ``_tanh_kernels.pxd``,
 ``_complex_tanh.pxd``) element by element. Fast paths cover what NumPy passes most:
 every operand contiguous, and lambd broadcast from a scalar (step 0, checked once
 by ``usable_lambd`` outside the loop); both are plain indexed loops that gcc
-vectorizes. Compute-bound kernels also read through small stack blocks
+vectorizes. Memory-bound loops also align large contiguous outputs to 64 bytes
+(``align_output``), and float16/float32 ones have a step-2 loop (``step2_body``). Compute-bound kernels also read through small stack blocks
 (``blocked_body``). float16 loops compute in float32 and round once. Each include file
 ends with ``loop_pointers()``: (name, type char) -> PyCapsule, which ``_ufuncs.pyx``
 registers.
 """
 
 import os
+import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -62,6 +64,7 @@ include "_threads.pxi"
 
 cdef enum:
     BLOCK = 1024  # elements of a stack block
+    ALIGN_MIN = 4096  # contiguous loops from this size align their stores
 '''
 
 
@@ -97,6 +100,8 @@ def real_loop(u, t):
         f" steps, {n_in + 1}, threads)",
         "        return",
     ]
+    if not u.compute_bound:
+        lines += align_output(u, t, n_in)
 
     def body(indent, scalar_lambd, contiguous):
         args = []
@@ -124,6 +129,9 @@ def real_loop(u, t):
             f"        lambd = usable_lambd({load(t, f'a{li}')})",
             f"        if {others}:",
             *body(12, True, True),
+            # float64 step-2 views already run at the reference's speed
+            *([f"        elif {others.replace('==', '== 2 *')}:",
+               *step2_body(body(12, True, False), size)] if t in "ef" else []),
             "        else:",
             *body(12, True, False),
             f"    elif {all_steps}:",
@@ -145,6 +153,33 @@ def real_loop(u, t):
         lines += [f"    if {all_steps}:", *body(8, False, True),
                   "    else:", *body(8, False, False)]
     return "\n".join(lines) + "\n"
+
+
+def align_output(u, t, n_in):
+    """Large contiguous calls of a memory-bound loop first run the loop on the few
+    elements before the output's next 64-byte boundary: then every vector store
+    (and every load, when the inputs share the output's misalignment, as NumPy's
+    large allocations do) stays within one cache line. A split line costs the
+    AVX-512 loops about 15 % at N = 10**7 (float64 hardshrink, Sapphire Rapids)."""
+    size = f"sizeof({STORAGE[t]})"
+    out = f"(<size_t>a{n_in})"
+    inputs = " and ".join(f"(s{k} == {size} or s{k} == 0)" for k in range(n_in))
+    return [
+        "    cdef npy_intp head",
+        f"    if n >= ALIGN_MIN and s{n_in} == {size} and {inputs} and {out} % 64 != 0 \\",
+        f"            and {out} % {size} == 0:",
+        f"        head = min(n, <npy_intp>((64 - {out} % 64) // {size}))",
+        f"        loop_{u.name}_{t}(args, &head, steps, ONE_CHUNK)",
+        *[f"        a{k} += head * s{k}" for k in range(n_in + 1)],
+        "        n -= head",
+    ]
+
+
+def step2_body(strided, size):
+    """The strided body with every step fixed at twice the itemsize (a step-2
+    view, x[::2], and its out=): with the stride known, gcc vectorizes the loads
+    and stores with shuffles instead of one element at a time."""
+    return [re.sub(r"i \* s\d", f"i * (2 * {size})", line) for line in strided]
 
 
 def blocked_body(u, t, kernel, contiguous):
