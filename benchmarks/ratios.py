@@ -420,23 +420,35 @@ def fmt_ratio_rows(rows):
 
 
 CASE_TEXT = {"N=1e7 contig": "N = 10^7, contiguous, `out=`", "N=1000": "N = 1000",
-             "N=1000 layer": "N = 1000, `shrink.<name>(x, 0.5, out=y)`",
+             "N=1000 layer": "N = 1000, `shrink.<name>(..., out=y)` (the Python layer)",
              "strided x2": "step 2", "transposed": "transposed 2-D",
              "1 element": "`shrink.hardshrink(x1, 0.5)` vs `np.add(x1, 0.5)`",
              "N=1e7 (allocates)": "N = 10^7 (allocates)"}
 
 
+def short_cpu():
+    """'Xeon, AVX-512, x86-64-v4': the README's "measured on" cell."""
+    name = " ".join(w for w in cpu_name().replace("(R)", "").replace("(TM)", "").split()
+                    if w not in ("Intel", "Processor", "CPU"))
+    flags = cpu_flags()
+    kind = "AVX-512" if "avx512f" in flags else "AVX2" if "avx2" in flags else platform.machine()
+    numpy_off = ", NumPy's AVX-512 off" if os.environ.get("NPY_DISABLE_CPU_FEATURES") else ""
+    return f"{name}, {kind}{numpy_off}, {getattr(shrink, 'CPU_DISPATCH', '?')}"
+
+
 def markdown(rows, header):
     """The README's table: one line per family, dtype and case, the range of the
-    ratio over the family's functions, the target, and how many rows pass."""
+    ratio over the family's functions, the target, how many rows pass, and
+    where and when it was measured."""
     groups = {}
     for r in rows:
         groups.setdefault((r["family"], r["dtype"], r["case"]), []).append(r)
+    where = f"{short_cpu()}, {datetime.date.today()}"
     out = [f"Measured on {header}, on {datetime.date.today()}, with "
            "`python benchmarks/ratios.py`; each cell is the range over the functions of "
            "the family (forward, grad, backward):", "",
-           "| family | dtype | case | shrink / reference | target | passing |",
-           "|---|---|---|---:|---:|---:|"]
+           "| family | dtype | case | shrink / reference | target | passing | measured on |",
+           "|---|---|---|---:|---:|---:|---|"]
     for (fam, dtype, case), rs in groups.items():
         lo, hi = min(r["ratio"] for r in rs), max(r["ratio"] for r in rs)
         cell = f"{lo:.2f}" if f"{lo:.2f}" == f"{hi:.2f}" else f"{lo:.2f}–{hi:.2f}"
@@ -444,7 +456,7 @@ def markdown(rows, header):
         checked = [r for r in rs if r["status"] != "info"]
         passing = f"{sum(r['status'] == 'PASS' for r in checked)} of {len(checked)}" if checked else "info"
         out.append(f"| {fam} | {dtype} | {CASE_TEXT.get(case, case)} | {cell} | "
-                   f"{'-' if tgt is None else f'{tgt:g}'} | {passing} |")
+                   f"{'-' if tgt is None else f'{tgt:g}'} | {passing} | {where} |")
     return out
 
 
