@@ -58,6 +58,8 @@ from shrink._kernels cimport (
 )
 from shrink._tanh_kernels cimport (
     tanhshrink, tanhshrink_grad, tanhshrink_backward, tanhshrink_backward_exact_f,
+    shrink_tanhshrink_f_n, shrink_tanhsq_f_n, tanhshrink_backward_from_grad,
+    tanhshrink_backward_exact_from_grad,
 )
 
 include "_threads.pxi"
@@ -139,6 +141,8 @@ def real_loop(u, t):
             "    else:",
             *body(8, False, False),
         ]
+    elif u.name in BLOCK_KERNELS and t in "ef":
+        lines += block_kernel_body(u, t, n_in)
     elif u.compute_bound:
         declarations, blocked = blocked_body(u, t, kernel, contiguous=False)
         _, blocked_contiguous = blocked_body(u, t, kernel, contiguous=True)
@@ -153,6 +157,72 @@ def real_loop(u, t):
         lines += [f"    if {all_steps}:", *body(8, False, True),
                   "    else:", *body(8, False, False)]
     return "\n".join(lines) + "\n"
+
+
+# float16/float32 loops that hand x to a kernel a block at a time (src/tanhshrink.h:
+# in the AVX-512 build, one polynomial per lane with its coefficients looked up by
+# interval; elsewhere a loop over the scalar kernel): name -> (block kernel,
+# what combines grad_output with its result, for float32 and for float16).
+BLOCK_KERNELS = {
+    "tanhshrink": ("shrink_tanhshrink_f_n", None),
+    "tanhshrink_grad": ("shrink_tanhsq_f_n", None),
+    "tanhshrink_backward": ("shrink_tanhsq_f_n", ("tanhshrink_backward_from_grad",
+                                                  "tanhshrink_backward_exact_from_grad")),
+}
+
+
+def block_kernel_body(u, t, n_in):
+    """Every element, whatever the layout, goes through the block kernel, a block
+    of at most BLOCK elements at a time: contiguous float32 x is read in place,
+    any other x is copied into a stack block first (float16 widened on the way);
+    the result goes straight to a contiguous float32 out=, else through a block
+    (times grad_output for the backward). One kernel, so the same bits wherever
+    an element sits. Contiguous copies and stores get their own loops (the step
+    known to the compiler, so that they are vectorized)."""
+    kernel, combine = BLOCK_KERNELS[u.name]
+    size = f"sizeof({STORAGE[t]})"
+    xi = u.operands.index("x")
+    gi = [k for k in range(n_in) if k != xi]
+
+    def at(k, step):
+        return f"a{k} + (start + i) * {step}"
+
+    def copy_x(step):
+        return ["            for i in range(m):",
+                f"                xb[i] = {load(t, at(xi, step))}"]
+
+    def store_res(step_out, step_g):
+        value = "res[i]" if combine is None else (
+            f"{combine[t == 'e']}({load(t, at(gi[0], step_g))}, res[i])")
+        return ["                for i in range(m):",
+                f"                    {store(t, u, at(n_in, step_out), value)}"]
+
+    contiguous_rest = " and ".join([f"s{n_in} == {size}"] + [f"s{k} == {size}" for k in gi])
+    lines = [
+        "    cdef float xb[BLOCK]",
+        "    cdef float res[BLOCK]",
+        "    cdef float* xp",
+        "    cdef npy_intp start = 0, m",
+        "    while start < n:",
+        "        m = min(<npy_intp>BLOCK, n - start)",
+        f"        if s{xi} == {size}:",
+    ]
+    lines += ([f"            xp = <float*>(a{xi} + start * {size})"] if t == "f"
+              else [*copy_x(size), "            xp = xb"])
+    lines += ["        else:", *copy_x(f"s{xi}"), "            xp = xb"]
+    if combine is None and t == "f":
+        lines += [f"        if s{n_in} == {size}:",
+                  f"            {kernel}(xp, <float*>(a{n_in} + start * {size}), m)",
+                  "        else:",
+                  f"            {kernel}(xp, res, m)",
+                  *[line[4:] for line in store_res(f"s{n_in}", None)]]
+    else:
+        lines += [f"        {kernel}(xp, res, m)",
+                  f"        if {contiguous_rest}:",
+                  *[line[4:] for line in store_res(size, size)],
+                  "        else:",
+                  *[line[4:] for line in store_res(f"s{n_in}", f"s{gi[0]}" if gi else None)]]
+    return lines + ["        start += BLOCK"]
 
 
 def align_output(u, t, n_in):
