@@ -177,8 +177,8 @@ def block_kernel_body(u, t, n_in):
     any other x is copied into a stack block first (float16 widened on the way);
     the result goes straight to a contiguous float32 out=, else through a block
     (times grad_output for the backward). One kernel, so the same bits wherever
-    an element sits. Contiguous copies and stores get their own loops (the step
-    known to the compiler, so that they are vectorized)."""
+    an element sits. Copies and stores with step 1 or 2 get their own loops (the
+    step known to the compiler, so that they are vectorized)."""
     kernel, combine = BLOCK_KERNELS[u.name]
     size = f"sizeof({STORAGE[t]})"
     xi = u.operands.index("x")
@@ -207,19 +207,26 @@ def block_kernel_body(u, t, n_in):
         "        m = min(<npy_intp>BLOCK, n - start)",
         f"        if s{xi} == {size}:",
     ]
+    step2 = f"(2 * {size})"
     lines += ([f"            xp = <float*>(a{xi} + start * {size})"] if t == "f"
               else [*copy_x(size), "            xp = xb"])
-    lines += ["        else:", *copy_x(f"s{xi}"), "            xp = xb"]
+    lines += [f"        elif s{xi} == {step2}:", *copy_x(step2), "            xp = xb",
+              "        else:", *copy_x(f"s{xi}"), "            xp = xb"]
     if combine is None and t == "f":
         lines += [f"        if s{n_in} == {size}:",
                   f"            {kernel}(xp, <float*>(a{n_in} + start * {size}), m)",
                   "        else:",
                   f"            {kernel}(xp, res, m)",
-                  *[line[4:] for line in store_res(f"s{n_in}", None)]]
+                  f"            if s{n_in} == {step2}:",
+                  *store_res(step2, None),
+                  "            else:",
+                  *store_res(f"s{n_in}", None)]
     else:
         lines += [f"        {kernel}(xp, res, m)",
                   f"        if {contiguous_rest}:",
                   *[line[4:] for line in store_res(size, size)],
+                  f"        elif {contiguous_rest.replace('==', '== 2 *')}:",
+                  *[line[4:] for line in store_res(step2, step2)],
                   "        else:",
                   *[line[4:] for line in store_res(f"s{n_in}", f"s{gi[0]}" if gi else None)]]
     return lines + ["        start += BLOCK"]
