@@ -401,7 +401,7 @@ def memory_rows(opts):
 
 
 def fmt_ratio_rows(rows):
-    head = (f"{'family':<15}{'function':<28}{'dtype':<9}{'case':<19}"
+    head = (f"{'family':<17}{'function':<28}{'dtype':<9}{'case':<19}"
             f"{'shrink ns/el':>13}{'ref ns/el':>11}{'ratio':>8}{'target':>8}  status  reference")
     out = [head, "-" * len(head)]
     for r in rows:
@@ -413,7 +413,7 @@ def fmt_ratio_rows(rows):
             status = "PASS" if ratio <= r["target"] else "FAIL"
             tgt = f"{r['target']:.2f}"
         r["status"] = status
-        out.append(f"{r['family']:<15}{r['func']:<28}{r['dtype']:<9}{r['case']:<19}"
+        out.append(f"{r['family']:<17}{r['func']:<28}{r['dtype']:<9}{r['case']:<19}"
                    f"{r['shrink']:>13.4g}{r['ref']:>11.4g}{ratio:>8.2f}{tgt:>8}  {status:<6}  "
                    f"{r['ref_name']}")
     return out
@@ -476,7 +476,7 @@ def main(argv=None):
     header = cpu_line()
     print(f"CPU: {header}")
     print(f"Python {platform.python_version()}, "
-          f"shrink {getattr(shrink, '__version__', '?')}, "
+          f"shrink {getattr(shrink, '__version__', '?')} from {os.path.dirname(shrink.__file__)}, "
           f"OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS')}")
     print("min of interleaved repeats, one process, single thread unless said; "
           "lambd = 0.5 (Python float)")
