@@ -60,3 +60,32 @@ class Reference:
 
     def time_add(self, dtype, n, layout):
         np.add(self.g, self.x, out=self.out)
+
+
+class Alignment:
+    """Contiguous calls whose operands start at a 64-byte boundary or 16 bytes
+    past one (where NumPy's large allocations start): the loops first run up to
+    the output's next boundary, so both should time alike. Reference:
+    ``Reference.time_negative`` / ``time_add`` (contiguous)."""
+    timeout = 120
+    repeat = (3, 20, 10.0)
+    params = [HARDSOFT_FORWARD + HARDSOFT_GRAD + HARDSOFT_BACKWARD, ["float32", "float64"],
+              [10**5, 10**7], [0, 16]]
+    param_names = ["func", "dtype", "N", "offset"]
+
+    def setup(self, func, dtype, n, offset):
+        self.ufunc, args, out = make_case(func, dtype, n, "contiguous")
+        self.args = tuple(_at_offset(a, offset) if isinstance(a, np.ndarray) else a for a in args)
+        self.out = _at_offset(out, offset)
+
+    def time_ufunc(self, func, dtype, n, offset):
+        self.ufunc(*self.args, out=self.out)
+
+
+def _at_offset(a, offset):
+    """A copy of ``a`` that starts ``offset`` bytes past a 64-byte boundary."""
+    raw = np.empty(a.nbytes + 128, np.uint8)
+    start = (-raw.ctypes.data) % 64 + offset
+    v = raw[start:start + a.nbytes].view(a.dtype)
+    v[...] = a
+    return v

@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/ratios.py [--quick] [--check] [--only NAME]
+    python benchmarks/ratios.py [--quick] [--check] [--only NAME] [--threads N] [--markdown]
 
 Every speed row times shrink's raw ufunc and its reference on the same inputs
 (same view, same ``out=``), interleaved (reference and candidate alternate,
@@ -24,6 +24,18 @@ of extra traced memory during a call of ``shrink.<name>``, at N minus at N = 1
 below 1 KB; without ``out=`` the result's nbytes plus less than 1 KB. Also
 with an array lambd (the layer checks every element: any temporary shows).
 
+``--threads N`` adds the rows of SPEC section 6 "beyond single-thread", at
+N = 10**7 contiguous with ``shrink.set_num_threads(N)``: hard/soft against
+their references (target 0.6), the tanhshrink family against the same call on
+one thread (target 0.6), and PyTorch with ``torch.set_num_threads(N)`` beside
+them (for scale). They need N idle cores: on a busy machine they say nothing.
+
+The header names the CPU (model, whether it has AVX-512, which build
+``shrink.CPU_DISPATCH`` chose, ``NPY_DISABLE_CPU_FEATURES``) and NumPy: the
+targets hold on every CPU kind the package dispatches for, so a table is only
+meaningful with the CPU it was measured on. ``--markdown`` also prints the
+README's summary table (the range over each family's functions) with that line.
+
 The exit status is 0 (this is a report) unless ``--check`` is given; then it
 is 1 when any row FAILs.
 """
@@ -31,11 +43,19 @@ import os
 
 if __name__ == "__main__":
     # single thread, before NumPy / shrink / torch start their thread pools
-    # (not when asv imports this module while discovering benchmarks)
+    # (not when asv imports this module while discovering benchmarks); OpenMP
+    # may use --threads N (shrink itself stays on one thread unless asked)
     for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[_var] = "1"
+    import sys as _sys
+    for _i, _arg in enumerate(_sys.argv):
+        if _arg == "--threads" and _i + 1 < len(_sys.argv):
+            os.environ["OMP_NUM_THREADS"] = _sys.argv[_i + 1]
+        elif _arg.startswith("--threads="):
+            os.environ["OMP_NUM_THREADS"] = _arg.split("=", 1)[1]
 
 import argparse  # noqa: E402
+import datetime  # noqa: E402
 import gc  # noqa: E402
 import platform  # noqa: E402
 import sys  # noqa: E402
@@ -81,17 +101,42 @@ def cpu_name():
     return platform.processor() or platform.machine()
 
 
-def limit_threads():
-    """One thread for OpenMP / BLAS pools that are already up (threadpoolctl)."""
+def cpu_flags():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("flags"):
+                    return set(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    return set()
+
+
+def cpu_line():
+    """One line naming where a table was measured (the README quotes it)."""
+    flags = cpu_flags()
+    kind = ("AVX-512" if "avx512f" in flags else "AVX2, no AVX-512" if "avx2" in flags
+            else platform.machine())
+    disabled = os.environ.get("NPY_DISABLE_CPU_FEATURES")
+    return (f"{cpu_name()} ({kind}, {os.cpu_count()} logical CPUs), NumPy {np.__version__}"
+            + (f" with NPY_DISABLE_CPU_FEATURES=\"{disabled}\"" if disabled else "")
+            + f", shrink.CPU_DISPATCH == \"{getattr(shrink, 'CPU_DISPATCH', '?')}\"")
+
+
+def limit_threads(openmp=True):
+    """One thread for OpenMP / BLAS pools that are already up (threadpoolctl);
+    BLAS only when --threads lets OpenMP (shrink's loops) use more."""
     try:
         from threadpoolctl import threadpool_limits
     except ImportError:
         return None
-    return threadpool_limits(limits=1)
+    return threadpool_limits(limits=1, user_api=None if openmp else "blas")
 
 
 def family(name):
-    return "tanhshrink" if name in TANH else "hard/soft"
+    if name in TANH:
+        return "tanhshrink"
+    return "garrote/firm/shrink" if name in SECTION7 else "hard/soft"
 
 
 def reference(name):
@@ -106,11 +151,11 @@ def target(name, dtype, case):
     if case == "N=1000 layer":
         return None  # information only
     if name in TANH:
-        return 3.0 if dtype == "float32" else 2.0
+        return 2.0 if dtype == "float32" else 1.5
     if name in SECTION7:
         return {"N=1e7 contig": 1.25, "N=1000": 2.5}.get(case, 1.5)
     if case == "N=1e7 contig":
-        return 1.15
+        return 1.10
     if case == "N=1000":
         return 2.0
     return 1.5  # strided, transposed
@@ -218,13 +263,13 @@ def python_layer_row(opts):
                 ref_name="np.add(x1, 0.5)", target=1.5)
 
 
-def torch_rows(opts):
-    """PyTorch, one thread, against the same references (for scale)."""
+def torch_rows(opts, threads=1, dtypes=("float32", "float64"), data=None):
+    """PyTorch against the same references (for scale), on ``threads`` threads;
+    with more than one, its tanhshrink family against its own one-thread time."""
     try:
         import torch
     except Exception:
         return None
-    torch.set_num_threads(1)
     F = torch.nn.functional
     aten = torch.ops.aten
     rows = []
@@ -237,20 +282,64 @@ def torch_rows(opts):
         "softshrink_backward": "aten.softshrink_backward(tg, tx, 0.5)",
         "tanhshrink_backward": "tg * torch.tanh(tx) ** 2",
     }
-    for dtype in ("float32", "float64"):
-        x, g, y = operands(dtype, "N=1e7 contig", rng)
+    for dtype in dtypes:
+        x, g, y = data if data is not None else operands(dtype, "N=1e7 contig", rng)
         ns = {"np": np, "torch": torch, "F": F, "aten": aten, "x": x, "g": g, "y": y,
               "tx": torch.from_numpy(x), "tg": torch.from_numpy(g)}
         for name, stmt in calls.items():
+            if opts.only and opts.only not in name:
+                continue
             _, ref = statements(name, "N=1e7 contig")
+            if threads > 1 and name in TANH:
+                ref = f"torch.set_num_threads(1); {stmt}"
             try:
-                t_c, t_r = interleaved(stmt, ref, ns, 3 if opts.quick else 9, 0.002)
+                t_c, t_r = interleaved(f"torch.set_num_threads({threads}); {stmt}", ref, ns,
+                                       3 if opts.quick else 9, 0.002)
             except Exception as exc:  # an op this torch lacks
                 print(f"  torch {name}: {exc}")
                 continue
-            rows.append(dict(family="torch 1 thread", func=name, dtype=dtype,
+            rows.append(dict(family=f"torch {threads} thread" + "s" * (threads > 1),
+                             func=name, dtype=dtype,
                              case="N=1e7 (allocates)", shrink=t_c / x.size * 1e9,
                              ref=t_r / x.size * 1e9, ref_name=reference(name), target=None))
+    torch.set_num_threads(1)
+    return rows
+
+
+def thread_rows(opts):
+    """SPEC section 6 "beyond single-thread", N = 10**7 contiguous: shrink with
+    set_num_threads(opts.threads) against the one-thread references (hard/soft)
+    or against itself on one thread (tanhshrink family); PyTorch with as many
+    threads beside it. set_num_threads is part of each timed statement (a
+    Python call, nothing next to 10**7 elements), so the two settings alternate."""
+    threads = opts.threads
+    rows = []
+    rng = np.random.default_rng(SEED)
+    for dtype in ("float32", "float64"):
+        x, g, y = operands(dtype, "N=1e7 contig", rng)
+        for name in FUNCS:
+            if opts.only and opts.only not in name:
+                continue
+            ns = {"np": np, "x": x, "g": g, "y": y, "lam": LAMBD, "ufunc": getattr(su, name),
+                  "threads": shrink.set_num_threads}
+            cand, ref = statements(name, "N=1e7 contig")
+            if name in TANH:
+                ref, ref_name = f"threads(1); {cand}", "the same, 1 thread"
+            else:
+                ref_name = reference(name)
+            t_c, t_r = interleaved(f"threads({threads}); {cand}", ref, ns,
+                                   3 if opts.quick else 9, 0.002)
+            rows.append(dict(family=f"{threads} threads", func=name, dtype=dtype,
+                             case="N=1e7 contig", shrink=t_c / x.size * 1e9,
+                             ref=t_r / x.size * 1e9, ref_name=ref_name, target=0.6))
+        shrink.set_num_threads(1)
+        trows = torch_rows(opts, threads=threads, dtypes=(dtype,), data=(x, g, y))
+        for r in trows or ():
+            if r["func"] in TANH:  # against torch's own one-thread time, as shrink's
+                r["ref_name"] = "torch, 1 thread"
+            rows.append(r)
+        del x, g, y
+        gc.collect()
     return rows
 
 
@@ -327,7 +416,7 @@ def memory_rows(opts):
 
 
 def fmt_ratio_rows(rows):
-    head = (f"{'family':<15}{'function':<28}{'dtype':<9}{'case':<19}"
+    head = (f"{'family':<17}{'function':<28}{'dtype':<9}{'case':<19}"
             f"{'shrink ns/el':>13}{'ref ns/el':>11}{'ratio':>8}{'target':>8}  status  reference")
     out = [head, "-" * len(head)]
     for r in rows:
@@ -339,9 +428,50 @@ def fmt_ratio_rows(rows):
             status = "PASS" if ratio <= r["target"] else "FAIL"
             tgt = f"{r['target']:.2f}"
         r["status"] = status
-        out.append(f"{r['family']:<15}{r['func']:<28}{r['dtype']:<9}{r['case']:<19}"
+        out.append(f"{r['family']:<17}{r['func']:<28}{r['dtype']:<9}{r['case']:<19}"
                    f"{r['shrink']:>13.4g}{r['ref']:>11.4g}{ratio:>8.2f}{tgt:>8}  {status:<6}  "
                    f"{r['ref_name']}")
+    return out
+
+
+CASE_TEXT = {"N=1e7 contig": "N = 10^7, contiguous, `out=`", "N=1000": "N = 1000",
+             "N=1000 layer": "N = 1000, `shrink.<name>(..., out=y)` (the Python layer)",
+             "strided x2": "step 2", "transposed": "transposed 2-D",
+             "1 element": "`shrink.hardshrink(x1, 0.5)` vs `np.add(x1, 0.5)`",
+             "N=1e7 (allocates)": "N = 10^7 (allocates)"}
+
+
+def short_cpu():
+    """'Xeon, AVX-512, x86-64-v4': the README's "measured on" cell."""
+    name = " ".join(w for w in cpu_name().replace("(R)", "").replace("(TM)", "").split()
+                    if w not in ("Intel", "Processor", "CPU"))
+    flags = cpu_flags()
+    kind = "AVX-512" if "avx512f" in flags else "AVX2" if "avx2" in flags else platform.machine()
+    numpy_off = ", NumPy's AVX-512 off" if os.environ.get("NPY_DISABLE_CPU_FEATURES") else ""
+    return f"{name}, {kind}{numpy_off}, {getattr(shrink, 'CPU_DISPATCH', '?')}"
+
+
+def markdown(rows, header):
+    """The README's table: one line per family, dtype and case, the range of the
+    ratio over the family's functions, the target, how many rows pass, and
+    where and when it was measured."""
+    groups = {}
+    for r in rows:
+        groups.setdefault((r["family"], r["dtype"], r["case"]), []).append(r)
+    where = f"{short_cpu()}, {datetime.date.today()}"
+    out = [f"Measured on {header}, on {datetime.date.today()}, with "
+           "`python benchmarks/ratios.py`; each cell is the range over the functions of "
+           "the family (forward, grad, backward):", "",
+           "| family | dtype | case | shrink / reference | target | passing | measured on |",
+           "|---|---|---|---:|---:|---:|---|"]
+    for (fam, dtype, case), rs in groups.items():
+        lo, hi = min(r["ratio"] for r in rs), max(r["ratio"] for r in rs)
+        cell = f"{lo:.2f}" if f"{lo:.2f}" == f"{hi:.2f}" else f"{lo:.2f}–{hi:.2f}"
+        tgt = rs[0]["target"]
+        checked = [r for r in rs if r["status"] != "info"]
+        passing = f"{sum(r['status'] == 'PASS' for r in checked)} of {len(checked)}" if checked else "info"
+        out.append(f"| {fam} | {dtype} | {CASE_TEXT.get(case, case)} | {cell} | "
+                   f"{'-' if tgt is None else f'{tgt:g}'} | {passing} | {where} |")
     return out
 
 
@@ -350,20 +480,28 @@ def main(argv=None):
     p.add_argument("--quick", action="store_true", help="fewer repeats, smaller memory check")
     p.add_argument("--check", action="store_true", help="exit 1 if any row FAILs")
     p.add_argument("--only", default="", help="only functions whose name contains this")
+    p.add_argument("--threads", type=int, default=1,
+                   help="also the rows with shrink.set_num_threads(N) (N >= 2)")
+    p.add_argument("--markdown", action="store_true", help="also print the README table")
+    p.add_argument("--skip-single", action="store_true",
+                   help="skip the single-thread speed rows (with --threads)")
     opts = p.parse_args(argv)
 
-    limiter = limit_threads()  # noqa: F841 (keeps the limit for the whole run)
-    print(f"CPU: {cpu_name()} ({os.cpu_count()} logical CPUs)")
-    print(f"Python {platform.python_version()}, NumPy {np.__version__}, "
-          f"shrink {getattr(shrink, '__version__', '?')}, "
-          f"shrink.CPU_DISPATCH={getattr(shrink, 'CPU_DISPATCH', '?')}, "
+    limiter = limit_threads(openmp=opts.threads <= 1)  # noqa: F841 (kept for the whole run)
+    header = cpu_line()
+    print(f"CPU: {header}")
+    print(f"Python {platform.python_version()}, "
+          f"shrink {getattr(shrink, '__version__', '?')} from {os.path.dirname(shrink.__file__)}, "
           f"OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS')}")
-    print("min of interleaved repeats, one process, single thread; lambd = 0.5 (Python float)")
+    print("min of interleaved repeats, one process, single thread unless said; "
+          "lambd = 0.5 (Python float)")
     print()
 
-    rows = speed_rows(opts)
-    if not opts.only or opts.only in "hardshrink":
+    rows = [] if opts.skip_single else speed_rows(opts)
+    if not opts.skip_single and (not opts.only or opts.only in "hardshrink"):
         rows.append(python_layer_row(opts))
+    if opts.threads > 1:
+        rows += thread_rows(opts)
     lines = fmt_ratio_rows(rows)
     print("\n".join(lines))
     failed = [r for r in rows if r["status"] == "FAIL"]
@@ -390,6 +528,9 @@ def main(argv=None):
     print()
     n_rows = sum(r["status"] != "info" for r in rows) + len(mrows)
     print(f"{len(failed)} of {n_rows} checked rows FAIL")
+    if opts.markdown:
+        print()
+        print("\n".join(markdown(rows + (trows or []), header)))
     return 1 if (opts.check and failed) else 0
 
 

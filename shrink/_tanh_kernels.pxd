@@ -12,6 +12,9 @@ cdef extern from "tanhshrink.h" nogil:
     float shrink_tanhsq_f(float x)
     double shrink_tanhsq_d(double x)
     long double shrink_tanhsq_l(long double x)
+    # f over n floats at once (in == out allowed): the loops' path for float16/32
+    void shrink_tanhshrink_f_n(const float* x, float* out, Py_ssize_t n)
+    void shrink_tanhsq_f_n(const float* x, float* out, Py_ssize_t n)
 
 from shrink._libm cimport real
 
@@ -49,3 +52,13 @@ cdef inline real positive_zero(real v) noexcept nogil:
 cdef inline real tanhshrink_backward(real g, real x) noexcept nogil:
     """g * tanhshrink_grad(x), rounded once."""
     return positive_zero(g * tanhshrink_grad(x))
+
+
+cdef inline float tanhshrink_backward_from_grad(float g, float sq) noexcept nogil:
+    """g * sq rounded once, sq = tanhshrink_grad(x): tanhshrink_backward in float32."""
+    return positive_zero(g * sq)
+
+
+cdef inline double tanhshrink_backward_exact_from_grad(float g, float sq) noexcept nogil:
+    """g * sq exact in double: tanhshrink_backward_exact_f from the gradient."""
+    return <double>g * <double>sq

@@ -179,6 +179,42 @@ def test_large_arrays(name, dt, n):
     assert_same_bits(got, tab[jg, ix], f"{name} n={n}")
 
 
+def _at_offset(a, offset_bytes):
+    """A copy of 1-D `a` starting `offset_bytes` past a 64-byte boundary."""
+    raw = np.empty(a.nbytes + 128, np.uint8)
+    start = (-raw.ctypes.data) % 64 + offset_bytes
+    v = raw[start:start + a.nbytes].view(a.dtype)
+    v[...] = a
+    return v
+
+
+@pytest.mark.parametrize("dt", REAL_DTYPES, ids=REAL_IDS)
+@pytest.mark.parametrize("name", NAMES)
+def test_out_offset_within_cache_line_and_step2_out(name, dt):
+    """Large contiguous loops first run up to the output's next 64-byte boundary,
+    and float16/float32 have a loop for step-2 operands with a step-2 out=: every
+    offset of the operands within a cache line (the same for all, and the output's
+    alone), and x[::2] with out=y[::2], give the bits of one element at a time."""
+    xs, gs, tab = _cached_table(name, dt)
+    n = 5000 + 13  # above the size from which the loops align their stores
+    ix = (np.arange(2 * n) * 7) % xs.size
+    jg = (np.arange(2 * n) // 3) % gs.size
+    expected = tab[jg, ix]
+    item = np.dtype(dt).itemsize
+    for x_off, out_off in [(k * item, k * item) for k in range(64 // item)] + [(0, 4 * item), (2 * item, 0)]:
+        x = _at_offset(xs[ix[:n]], x_off)
+        g = _at_offset(gs[jg[:n]], x_off)
+        out = _at_offset(np.zeros(n, dt), out_off)
+        with quiet_fp():
+            ufunc(name)(*args_for(name, x, dt(0.5), g), out=out)
+        assert_same_bits(out, expected[:n], f"offsets {x_off}, {out_off}")
+    out = np.full(2 * n, -7.25, dt)
+    with quiet_fp():
+        ufunc(name)(*args_for(name, xs[ix][::2], dt(0.5), gs[jg][::2]), out=out[::2])
+    assert_same_bits(out[::2], expected[::2], "step 2 with a step-2 out=")
+    assert np.all(out[1::2] == -7.25)
+
+
 @pytest.mark.parametrize("dt", REAL_DTYPES, ids=REAL_IDS)
 @pytest.mark.parametrize("name", NAMES)
 def test_zero_dim(name, dt):

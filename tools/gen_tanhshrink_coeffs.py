@@ -19,6 +19,16 @@ float32, |x| < 2 (evaluated in double, needs only ~2^-27 relative accuracy
 float32, |x| >= 2 (float32 arithmetic; here 1 - tanh|x| <= 0.036 of the
     result, so its few-ulp error costs < 0.1 ulp):  exp(2s) = Ef(s) on
     [-ln2/4, ln2/4] (degree EXPF_DEG, coefficients rounded to float32).
+float32, AVX-512 builds (float arithmetic, one polynomial per lane, its
+    coefficients looked up by interval): a = |x| in [0, 1/4) is one interval
+    (variable v = a^2), [1/4, 10) is cut into quarter octaves (4 per power of
+    two, v = a - centre). Per interval F = c0 + v S(v), S of degree LUT_DEG,
+    fitted by least squares weighted to F's relative error, coefficients
+    rounded to float32, c0 = F(centre) as a float32 pair (hi + lo).
+    tanhshrink: F = (x - tanh x)/a^3 below 2, (x - tanh x)/a above, stored
+    times 2^LUT_TSF_SCALE: the kernel's last product then stays normal where the
+    result is subnormal, and one exact scaling rounds it once.
+    tanhshrink_grad: F = tanh(a)^2/a^2 below 2, tanh(a)^2 above.
 long double (x87 / IEEE quad; LDBL_MANT_DIG==53 uses the double kernel): the
     Taylor series of P(z), LDT_N terms, exact rational coefficients printed with
     45 significant digits (the compiler rounds them to the long double format).
@@ -34,6 +44,9 @@ EXPD_DEG = 10    # degree of Q (double expm1)
 TSF_DEG = 13     # degree of P_f (float, on |x| < 2)
 EXPF_DEG = 6     # degree of Ef (float32 arithmetic, exp(2s))
 LDT_N = 100      # Taylor terms for long double
+LUT_DEG = 5      # degree of S in the AVX-512 float32 kernels (per interval)
+LUT_N = 23       # intervals: [0, 1/4) and the quarter octaves of [1/4, 12)
+LUT_TSF_SCALE = 24  # tanhshrink's F is stored times 2^24 (see gen_lut)
 
 
 def P_exact(z):
@@ -149,6 +162,87 @@ def gen_exp_f():
     return coeffs
 
 
+def lut_intervals():
+    """(lo, hi, centre) of each interval of a = |x|; the kernel's index is
+    max((bits(a) >> 21) - 499, 0): exponent and the top two mantissa bits."""
+    out = [(mp.mpf(0), mp.mpf(1) / 4, mp.mpf(0))]
+    for idx in range(1, LUT_N):
+        code = idx + 499
+        e, m2 = code >> 2, code & 3
+        lo = mp.mpf(2) ** (e - 127) * (1 + mp.mpf(m2) / 4)
+        hi = mp.mpf(2) ** (e - 127) * (1 + mp.mpf(m2 + 1) / 4)
+        out.append((lo, hi, (lo + hi) / 2))
+    return out
+
+
+def lut_fit(F, c, lo, hi, nodes=80):
+    """F(c + v) = c0 + v S(v) on v in [lo - c, hi - c]: S by least squares on
+    Chebyshev nodes, weighted by |v| / F (F's relative error); coefficients
+    rounded to float32. Returns c0 hi/lo, S's coefficients, max relative error."""
+    c0 = F(c)
+    vs = [lo - c + (hi - lo) * (1 - mp.cos(mp.pi * (k + mp.mpf(1) / 2) / nodes)) / 2
+          for k in range(nodes)]
+    A = mp.matrix(len(vs), LUT_DEG + 1)
+    b = mp.matrix(len(vs), 1)
+    for i, v in enumerate(vs):
+        Fv = F(c + v)
+        w = abs(v) / Fv
+        for j in range(LUT_DEG + 1):
+            A[i, j] = w * v ** j
+        b[i] = w * (Fv - c0) / v
+    sol, _ = mp.qr_solve(A, b)
+    coef = [to_float32(sol[j]) for j in range(LUT_DEG + 1)]
+    err = mp.mpf(0)
+    for k in range(401):
+        v = lo - c + (hi - lo) * mp.mpf(k) / 400
+        Sv = mp.mpf(0)
+        for cj in reversed(coef):
+            Sv = Sv * v + mp.mpf(cj)
+        Fv = F(c + v)
+        err = max(err, abs(c0 + v * Sv - Fv) / Fv)
+    c0h = to_float32(c0)
+    return c0h, to_float32(c0 - mp.mpf(c0h)), coef, err
+
+
+def gen_lut():
+    """Tables (one float per interval) for the AVX-512 float32 kernels."""
+    def y(a):
+        return a - mp.tanh(a) if a > mp.mpf('1e-10') else a ** 3 / 3
+    funcs = {
+        "TSF": (lambda z: P_exact(z),
+                lambda a: y(a) / a ** 3, lambda a: y(a) / a),
+        "TSQ": (lambda z: (mp.tanh(mp.sqrt(z)) ** 2 / z) if z else mp.mpf(1),
+                lambda a: (mp.tanh(a) / a) ** 2, lambda a: mp.tanh(a) ** 2),
+    }
+    tables = {}
+    scale = {"TSF": mp.mpf(2) ** LUT_TSF_SCALE, "TSQ": mp.mpf(1)}
+    for name, (f_small, f_below2, f_above2) in funcs.items():
+        cols = {"C0H": [], "C0L": []}
+        cols.update({f"S{j}": [] for j in range(LUT_DEG + 1)})
+        worst = mp.mpf(0)
+        for idx, (lo, hi, c) in enumerate(lut_intervals()):
+            if idx == 0:  # v = a^2 on [0, 1/16]
+                c0h, c0l, coef, err = lut_fit(f_small, mp.mpf(0), mp.mpf(0), hi ** 2)
+            else:
+                c0h, c0l, coef, err = lut_fit(f_below2 if lo < 2 else f_above2, c, lo, hi)
+            worst = max(worst, err)
+            cols["C0H"].append(to_float32(c0h * scale[name]))  # exact: a power of two
+            cols["C0L"].append(to_float32(c0l * scale[name]))
+            for j in range(LUT_DEG + 1):
+                cols[f"S{j}"].append(to_float32(coef[j] * scale[name]))
+        print(f"{name} lookup tables: {LUT_N} intervals, degree {LUT_DEG + 1}, max rel err "
+              f"2^{mp.nstr(mp.log(worst, 2), 4)}", file=sys.stderr)
+        tables[name] = cols
+    tables["CEN"] = [to_float32(c) for _, _, c in lut_intervals()]
+    return tables
+
+
+def lut_array(name, values):
+    padded = list(values) + [0.0] * (32 - len(values))  # two 16-float registers
+    body = ", ".join(hexf(v) for v in padded)
+    return f"static const float {name}[32] = {{{body}}};\n"
+
+
 def horner_macro(name, coeffs, var='z', fmt=None):
     fmt = fmt or hexd
     expr = fmt(coeffs[-1])
@@ -184,7 +278,19 @@ def main():
         s = mp.nstr(taylor_P(k), 45, min_fixed=1, max_fixed=0)
         s = s.replace('e', 'e') + 'L'
         out.append(f"    {s}{',' if k < LDT_N - 1 else ''} \\\n")
-    out.append("\n\n#endif\n")
+    lut = gen_lut()
+    out.append("\n/* float32, AVX-512 builds: per-interval F = C0H + C0L + v S(v), S = S0 + v (S1 + ...);\n"
+               " * interval index max((bits(|x|) >> 21) - 499, 0), v = |x|^2 in interval 0,\n"
+               " * |x| - CEN above (see docs/tanhshrink-method.md) */\n")
+    out.append("#if defined(__AVX512F__)\n")
+    out.append(f"#define SHRINK_LUT_DEG {LUT_DEG}\n")
+    out.append(f"#define SHRINK_LUT_TSF_UNSCALE 0x1p-{LUT_TSF_SCALE}f\n")
+    out.append(lut_array("SHRINK_LUT_CEN", lut["CEN"]))
+    for fam in ("TSF", "TSQ"):
+        for col, values in lut[fam].items():
+            out.append(lut_array(f"SHRINK_LUT_{fam}_{col}", values))
+    out.append("#endif\n")
+    out.append("\n#endif\n")
     sys.stdout.write("".join(out))
 
 

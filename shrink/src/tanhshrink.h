@@ -21,6 +21,7 @@
 #include <math.h>
 #include <float.h>
 #include <stdint.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "tanhshrink_coeffs.h"
@@ -283,7 +284,7 @@ SHRINK_TS_INLINE float shrink__ts_minf_bits(int32_t ab, int32_t cb)
     const float E = shrink__ts_pow2f(kd) * SHRINK_EXPF_E(s);                 \
     const float t = 2.0f / (1.0f + E);    /* 1 - tanh a */
 
-SHRINK_TS_INLINE float shrink_tanhshrink_f(float xf)
+SHRINK_TS_INLINE float shrink__tsf_poly(float xf)
 {
     SHRINK__TSF_BODY
     const float ypf = (float)yp;
@@ -292,7 +293,7 @@ SHRINK_TS_INLINE float shrink_tanhshrink_f(float xf)
     return copysignf(y, xf);
 }
 
-SHRINK_TS_INLINE float shrink_tanhsq_f(float xf)
+SHRINK_TS_INLINE float shrink__tsq_poly(float xf)
 {
     SHRINK__TSF_BODY
     const double Tp = ap - yp;
@@ -302,6 +303,138 @@ SHRINK_TS_INLINE float shrink_tanhsq_f(float xf)
     const float sq = small ? sp : se;
     return (xf == xf) ? sq : xf;
 }
+
+/* ------------------------------------------- float32, AVX-512 (x86-64-v4) --
+ * One polynomial per lane, its coefficients looked up by interval with a
+ * two-register permute (vpermt2ps, 32 floats): a = |x| in [0, 1/4) is interval
+ * 0, [1/4, 10) is cut into quarter octaves, index max((bits(a) >> 21) - 499, 0)
+ * (exponent and top two mantissa bits).  Per interval F = c0 + v S(v), S of
+ * degree 5, c0 a float pair (hi + lo), v = a^2 in interval 0 and a - centre
+ * above (exact).  F varies by less than +-16 % in an interval, so S's float
+ * rounding costs little; the rest is a float pair up to one final rounding:
+ *   tanhshrink:  a < 2: y = a (z F), z F with z = a^2 exact as zh + zl;
+ *                a >= 2: y = a F (F = 1 - tanh(a)/a); a >= 9.5: y = a - 1.
+ *   tanh^2:      a < 2: y = z F (F = (tanh a / a)^2);  a >= 2: y = F.
+ * a is clamped to 9.5 (integer min on the bits, NaN -> 9.5), so every lane stays
+ * finite; NaN and inf come back through a - 1 or a quiet x == x.  No division, no
+ * exp, no double.  Every element of a v4 loop goes through this code (whole
+ * vectors, a masked tail, or one lane for a scalar call), so its bits do not
+ * depend on where it sits; they differ from the other builds' in the last bit.
+ */
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#define SHRINK_TSF_LOOKUP 1
+
+#define SHRINK__LUT(T, k) _mm512_permutex2var_ps(_mm512_loadu_ps(T), (k), _mm512_loadu_ps((T) + 16))
+
+/* F = Fh + Fl on the interval of each lane; ab = bits of |x|, ap = min(|x|, 9.5) */
+#define SHRINK__LUT_EVAL(FAM, x, ab, ap, Fh, Fl)                                         \
+    const __m512i ab = _mm512_and_si512(_mm512_castps_si512(x), _mm512_set1_epi32(0x7fffffff)); \
+    const __m512i abp = _mm512_min_epi32(ab, _mm512_set1_epi32(0x41180000));             \
+    const __m512 ap = _mm512_castsi512_ps(abp);                                          \
+    const __m512i k = _mm512_max_epi32(                                                  \
+        _mm512_sub_epi32(_mm512_srli_epi32(abp, 21), _mm512_set1_epi32(499)),            \
+        _mm512_setzero_si512());                                                         \
+    const __mmask16 first = _mm512_cmplt_epi32_mask(ab, _mm512_set1_epi32(0x3e800000));  \
+    const __m512 vm = _mm512_mask_blend_ps(first, _mm512_set1_ps(1.0f), ap);             \
+    const __m512 v = _mm512_fmsub_ps(ap, vm, SHRINK__LUT(SHRINK_LUT_CEN, k));            \
+    __m512 S = SHRINK__LUT(SHRINK_LUT_##FAM##_S5, k);                                    \
+    S = _mm512_fmadd_ps(S, v, SHRINK__LUT(SHRINK_LUT_##FAM##_S4, k));                    \
+    S = _mm512_fmadd_ps(S, v, SHRINK__LUT(SHRINK_LUT_##FAM##_S3, k));                    \
+    S = _mm512_fmadd_ps(S, v, SHRINK__LUT(SHRINK_LUT_##FAM##_S2, k));                    \
+    S = _mm512_fmadd_ps(S, v, SHRINK__LUT(SHRINK_LUT_##FAM##_S1, k));                    \
+    S = _mm512_fmadd_ps(S, v, SHRINK__LUT(SHRINK_LUT_##FAM##_S0, k));                    \
+    const __m512 c0h = SHRINK__LUT(SHRINK_LUT_##FAM##_C0H, k);                           \
+    /* Fh + Fl = c0h + v S + c0l: c0h - Fh is exact (|v S| <= c0h / 4) */               \
+    const __m512 Fh = _mm512_fmadd_ps(v, S, c0h);                                        \
+    const __m512 Fl = _mm512_add_ps(_mm512_fmadd_ps(v, S, _mm512_sub_ps(c0h, Fh)),        \
+                                    SHRINK__LUT(SHRINK_LUT_##FAM##_C0L, k));
+
+static inline __m512 shrink__tsf_vec(__m512 x)
+{
+    SHRINK__LUT_EVAL(TSF, x, ab, ap, Fh, Fl)
+    const __m512 zh = _mm512_mul_ps(ap, ap);
+    const __m512 zl = _mm512_fmsub_ps(ap, ap, zh);
+    /* w = z F as wh + wl (a < 2), F itself above */
+    const __m512 wh = _mm512_mul_ps(zh, Fh);
+    const __m512 wl = _mm512_add_ps(_mm512_fmsub_ps(zh, Fh, wh),
+                                    _mm512_fmadd_ps(zh, Fl, _mm512_mul_ps(zl, Fh)));
+    const __mmask16 below2 = _mm512_cmplt_epi32_mask(ab, _mm512_set1_epi32(0x40000000));
+    const __m512 Wh = _mm512_mask_blend_ps(below2, Fh, wh);
+    const __m512 Wl = _mm512_mask_blend_ps(below2, Fl, wl);
+    /* F is tabulated times 2^24, so that y * 2^24 is normal even where y is
+     * subnormal: rounded once here, and once (exactly, if y is normal) below */
+    __m512 y = _mm512_mul_ps(_mm512_fmadd_ps(ap, Wh, _mm512_mul_ps(ap, Wl)),
+                             _mm512_set1_ps(SHRINK_LUT_TSF_UNSCALE));
+    /* a >= 9.5, inf, NaN: a - 1 (tanh a rounds to 1, 1 - tanh a < ulp(a - 1) / 40) */
+    const __mmask16 big = _mm512_cmpge_epi32_mask(ab, _mm512_set1_epi32(0x41180000));
+    y = _mm512_mask_sub_ps(y, big, _mm512_castsi512_ps(ab), _mm512_set1_ps(1.0f));
+    /* y | sign(x): odd */
+    return _mm512_castsi512_ps(_mm512_ternarylogic_epi32(
+        _mm512_castps_si512(y), _mm512_castps_si512(x), _mm512_set1_epi32((int)0x80000000u), 0xf8));
+}
+
+static inline __m512 shrink__tsq_vec(__m512 x)
+{
+    SHRINK__LUT_EVAL(TSQ, x, ab, ap, Fh, Fl)
+    const __m512 zh = _mm512_mul_ps(ap, ap);
+    const __m512 zl = _mm512_fmsub_ps(ap, ap, zh);
+    const __m512 ys = _mm512_fmadd_ps(zh, Fh, _mm512_fmadd_ps(zh, Fl, _mm512_mul_ps(zl, Fh)));
+    const __mmask16 below2 = _mm512_cmplt_epi32_mask(ab, _mm512_set1_epi32(0x40000000));
+    const __m512 y = _mm512_mask_blend_ps(below2, _mm512_add_ps(Fh, Fl), ys);
+    return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, x, _CMP_EQ_OQ), x, y);  /* NaN back */
+}
+
+SHRINK_TS_INLINE float shrink_tanhshrink_f(float x)
+{
+    return _mm512_cvtss_f32(shrink__tsf_vec(_mm512_set1_ps(x)));
+}
+
+SHRINK_TS_INLINE float shrink_tanhsq_f(float x)
+{
+    return _mm512_cvtss_f32(shrink__tsq_vec(_mm512_set1_ps(x)));
+}
+
+#define SHRINK__LUT_LOOP(VEC, in, out, n)                                                \
+    ptrdiff_t i = 0;                                                                     \
+    for (; i + 16 <= (n); i += 16)                                                       \
+        _mm512_storeu_ps((out) + i, VEC(_mm512_loadu_ps((in) + i)));                     \
+    if (i < (n)) {                                                                       \
+        const __mmask16 tail = (__mmask16)((1u << ((n) - i)) - 1u);                      \
+        _mm512_mask_storeu_ps((out) + i, tail, VEC(_mm512_maskz_loadu_ps(tail, (in) + i))); \
+    }
+
+/* out[i] = f(in[i]) for n elements (in == out allowed) */
+static void shrink_tanhshrink_f_n(const float *in, float *out, ptrdiff_t n)
+{
+    SHRINK__LUT_LOOP(shrink__tsf_vec, in, out, n)
+}
+
+static void shrink_tanhsq_f_n(const float *in, float *out, ptrdiff_t n)
+{
+    SHRINK__LUT_LOOP(shrink__tsq_vec, in, out, n)
+}
+
+#else /* other builds: the polynomial-in-double kernels above, vectorized by gcc */
+#define SHRINK_TSF_LOOKUP 0
+
+SHRINK_TS_INLINE float shrink_tanhshrink_f(float x) { return shrink__tsf_poly(x); }
+SHRINK_TS_INLINE float shrink_tanhsq_f(float x) { return shrink__tsq_poly(x); }
+
+static void shrink_tanhshrink_f_n(const float *in, float *out, ptrdiff_t n)
+{
+    ptrdiff_t i;
+    for (i = 0; i < n; i++)
+        out[i] = shrink__tsf_poly(in[i]);
+}
+
+static void shrink_tanhsq_f_n(const float *in, float *out, ptrdiff_t n)
+{
+    ptrdiff_t i;
+    for (i = 0; i < n; i++)
+        out[i] = shrink__tsq_poly(in[i]);
+}
+#endif
 
 /* ------------------------------------------------------------ long double --
  * Not vectorized; uses scalar libm expl.  LDBL_MANT_DIG == 53 (MSVC, Apple
