@@ -18,6 +18,10 @@ transposed 2-D view (``a.T`` of a C-ordered 1000 x 1000 array, ``out=`` a new
 C-ordered array). "N=1000 layer" rows time ``shrink.<name>`` (the Python layer)
 instead of the ufunc; they are for information.
 
+bfloat16 rows (when ml_dtypes is installed): every hard/soft and section 7 ufunc
+on ``ml_dtypes.bfloat16`` at N = 10**7, every operand bfloat16, against
+``np.negative`` on a float16 array of the same length.
+
 Memory rows use tracemalloc (NumPy reports its data buffers to it): the peak
 of extra traced memory during a call of ``shrink.<name>``, at N minus at N = 1
 (the Python layer's own ~1 KB of objects does not grow with N): with ``out=``
@@ -250,6 +254,39 @@ def speed_rows(opts):
                                  target=target(name, dtype, case)))
             del x, g, y
             gc.collect()
+    return rows
+
+
+def bfloat16_rows(opts):
+    """SPEC section 6 (section 7's bfloat16): every hard/soft and section 7 ufunc on
+    bfloat16 (ml_dtypes) at N = 10**7 against np.negative on float16 of the same
+    length; None when ml_dtypes is not installed."""
+    try:
+        import ml_dtypes
+    except ImportError:
+        return None
+    rows = []
+    rng = np.random.default_rng(SEED)
+    n = 10**7
+    x = (rng.standard_normal(n) * 1.5).astype(np.float32).astype(ml_dtypes.bfloat16)
+    g = rng.standard_normal(n).astype(np.float32).astype(ml_dtypes.bfloat16)
+    y = np.empty(n, ml_dtypes.bfloat16)
+    x16, y16 = x.astype(np.float16), np.empty(n, np.float16)
+    lam = ml_dtypes.bfloat16(LAMBD)
+    for name in HARDSOFT:
+        if opts.only and opts.only not in name:
+            continue
+        args = "g, x" if name in BACKWARDS else "x"
+        args += "".join(", lam" if p.name == "lambd" else f", {p.name}"
+                        for p in DECLARED[name].params)
+        ns = {"np": np, "x": x, "g": g, "y": y, "x16": x16, "y16": y16, "lam": lam,
+              "ufunc": getattr(su, name),
+              **{p: ml_dtypes.bfloat16(v) for p, v in PARAM_VALUES.items()}}
+        t_c, t_r = interleaved(f"ufunc({args}, out=y)", "np.negative(x16, out=y16)", ns,
+                               3 if opts.quick else 15, 0.002)
+        rows.append(dict(family=family(name), func=name, dtype="bfloat16",
+                         case="N=1e7 contig", shrink=t_c / n * 1e9, ref=t_r / n * 1e9,
+                         ref_name="np.negative(x16, out=y16), float16", target=1.25))
     return rows
 
 
@@ -498,6 +535,12 @@ def main(argv=None):
     print()
 
     rows = [] if opts.skip_single else speed_rows(opts)
+    if not opts.skip_single:
+        brows = bfloat16_rows(opts)
+        if brows is None:
+            print("bfloat16: ml_dtypes not importable (rows skipped)")
+        else:
+            rows += brows
     if not opts.skip_single and (not opts.only or opts.only in "hardshrink"):
         rows.append(python_layer_row(opts))
     if opts.threads > 1:

@@ -23,7 +23,9 @@ nothing (a try block is free until something raises).
 
 from shrink import _sparse, ufuncs as _u
 from shrink._docstrings import public
-from shrink._lambd import ALWAYS_FINITE, check_lambd, check_order
+from shrink._lambd import (
+    ALWAYS_FINITE, bfloat16_dtype, bfloat16_result, check_lambd, check_order, to_bfloat16,
+)
 from shrink._operands import raise_operand_error
 from shrink._table import DECLARED, FAMILY, NAMES, Ufunc
 
@@ -69,7 +71,7 @@ def {name}({signature}*, out=None, where=True, casting="same_kind", order="K",
         dtype=None, subok=True):
     if {slow}:
 {checks}
-    try:
+{bfloat16}    try:
         if where is True and casting == "same_kind" and order == "K" and dtype is None \\
                 and subok is True:
             if out is None:
@@ -110,7 +112,15 @@ def _source(u: Ufunc) -> str:
         checks.append(f"        check_order({u.name!r}, {low!r}, {low}, {high!r}, {high})")
     # the bound as a literal: a constant costs less than a global lookup
     slow = [test.replace("ALWAYS_FINITE", repr(ALWAYS_FINITE)) for test in slow]
-    return _TEMPLATE.format(name=u.name, signature=signature,
+    # bfloat16 (ml_dtypes installed): Python-number thresholds are rounded to
+    # bfloat16 where the arrays are bfloat16 (the raw ufunc would compute in
+    # float32). One identity test per array on the common path; none without ml_dtypes.
+    bfloat16 = ""
+    if u.params and bfloat16_dtype() is not None:
+        test = " or ".join(f'getattr({a}, "dtype", None) is _BFLOAT16' for a in u.arrays)
+        bfloat16 = (f"    if ({test}) and bfloat16_result(({', '.join(u.arrays)},)):\n"
+                    + "".join(f"        {p.name} = to_bfloat16({p.name})\n" for p in u.params))
+    return _TEMPLATE.format(name=u.name, signature=signature, bfloat16=bfloat16,
                             slow=" or ".join(slow) if slow else "False",
                             checks="\n".join(checks) or "        pass",
                             operands=", ".join(u.operands))
@@ -124,6 +134,7 @@ def _define(u: Ufunc) -> None:
     globals()[u.name].__doc__ = public(u.name)
 
 
+_BFLOAT16 = bfloat16_dtype()
 for _declared in DECLARED.values():
     _define(_declared)
 del _declared

@@ -16,6 +16,9 @@ a checked copy whose chunks raise the same ValueError when they are computed.
 
 The checks take the parameter's name and its value rule (a _Rule) as arguments,
 so that any threshold parameter can use them.
+
+ml_dtypes.bfloat16 is a real floating type here (SPEC §7), although NumPy
+reports its kind as 'V': ``is_real_dtype`` says which dtypes a threshold may have.
 """
 
 from __future__ import annotations  # annotations stay strings: no cost at import
@@ -35,6 +38,25 @@ ALWAYS_FINITE = float(np.finfo(np.float16).max)  # finite in every float dtype
 _REAL_SCALARS = frozenset({float, int, np.float16, np.float32, np.float64, np.longdouble,
                            np.int8, np.int16, np.int32, np.int64,
                            np.uint8, np.uint16, np.uint32, np.uint64})
+
+
+def bfloat16_dtype() -> np.dtype[Any] | None:
+    """np.dtype(ml_dtypes.bfloat16) when ml_dtypes is installed (the loops are
+    registered for it), else None."""
+    from shrink._ufuncs import BFLOAT16_DTYPE  # late: the ufuncs module imports the loops
+
+    found: np.dtype[Any] | None = BFLOAT16_DTYPE
+    return found
+
+
+def is_bfloat16(dtype: np.dtype[Any]) -> bool:
+    bfloat16 = bfloat16_dtype()
+    return bfloat16 is not None and dtype.kind == "V" and dtype == bfloat16
+
+
+def is_real_dtype(dtype: np.dtype[Any]) -> bool:
+    """Integers and real floats, bfloat16 included."""
+    return dtype.kind in "iuf" or is_bfloat16(dtype)
 
 
 class _Rule(NamedTuple):
@@ -141,7 +163,7 @@ def check_threshold(func: str, rule: _Rule, value: object,
             raise ValueError(f"{func}: {rule.param} must be a real number or an array of "
                              f"real numbers, got a sequence NumPy cannot make an array of: "
                              f"{reprlib.repr(value)}") from None
-    if values.dtype.kind not in "iuf":
+    if not is_real_dtype(values.dtype):
         raise _type_error(func, rule, f"an array of dtype {values.dtype}" if values.ndim
                           else repr(value))
     _check_values(func, rule, values)
@@ -159,6 +181,14 @@ def _check_values(func: str, rule: _Rule, values: NDArray[Any],
     # NaN propagates through both. Only a failure pays for locating the value.
     if not values.size:
         return
+    if values.dtype.kind == "V":  # bfloat16: ml_dtypes' min/max flag a NaN as invalid
+        with np.errstate(invalid="ignore"):
+            return _check_values_now(func, rule, values, offset)
+    _check_values_now(func, rule, values, offset)
+
+
+def _check_values_now(func: str, rule: _Rule, values: NDArray[Any],
+                      offset: tuple[int, ...] | None) -> None:
     if rule.nonnegative:
         if values.min() >= 0 and np.isfinite(values.max()):
             return
@@ -184,6 +214,8 @@ def _is_container(obj: object) -> bool:
 def _lazy_array(obj: object) -> Any:
     """The dask array behind obj (obj itself, or an xarray object's data), or
     None when NumPy can read obj without computing anything."""
+    if isinstance(obj, (np.ndarray, np.generic)):
+        return None  # (a bfloat16 scalar's .data raises TypeError)
     if hasattr(obj, "__dask_graph__") and hasattr(obj, "map_blocks") and hasattr(obj, "chunks"):
         if not hasattr(obj, "dims"):  # a dask array
             return obj
@@ -208,7 +240,7 @@ def _checked_lazily(func: str, rule: _Rule, value: Any, lazy: Any,
                     operands: tuple[object, ...] | None, dtype: DTypeLike | None) -> Any:
     """value with its dask array replaced by one whose chunks are checked as
     they are computed. The dtype is known without computing: it is checked now."""
-    if lazy.dtype.kind not in "iuf":
+    if not is_real_dtype(np.dtype(lazy.dtype)):
         raise _type_error(func, rule, f"an array of dtype {lazy.dtype}")
     # the maximum is not known before computing: each chunk checks its own
     # against the result dtype
@@ -245,7 +277,7 @@ def _first_bad(func: str, rule: _Rule, values: NDArray[Any], bad: NDArray[np.boo
                offset: tuple[int, ...] | None = None) -> ValueError:
     at = tuple(int(i) for i in np.argwhere(bad)[0]) if values.ndim else None
     value = values[at or ()].item()
-    if isinstance(value, np.floating):  # longdouble: show it as Python shows a float
+    if isinstance(value, np.generic):  # longdouble, bfloat16: shown as Python shows a float
         value = float(value)
     index = at if at is None or offset is None else tuple(
         i + o for i, o in zip(at, offset, strict=True))
@@ -260,9 +292,10 @@ def _check_finite_in(func: str, rule: _Rule, values: NDArray[Any],
     Only the extremes are cast (scalars: no temporary array, SPEC: no extra
     memory with out=); a cast that rounds to a finite value is accepted, as the
     loop will see it. Only a failure pays for locating the value."""
-    if result is None or result.kind not in "fc":
+    if result is None or not (result.kind in "fc" or is_bfloat16(result)):
         return
-    real = np.finfo(result).dtype  # float32 for complex64
+    # float32 for complex64; bfloat16 (unknown to np.finfo) is its own
+    real = result if result.kind == "V" else np.finfo(result).dtype
     with np.errstate(over="ignore"):
         if np.isfinite(real.type(values.max())) and np.isfinite(real.type(values.min())):
             return
@@ -282,11 +315,45 @@ def _result_dtype(func: str, value: object, value_dtype: np.dtype[Any],
     dtypes.append(type(value) if type(value) in (int, float) else value_dtype)
     if None in dtypes:
         return None  # a container without a dtype: its own __array_ufunc__ decides
+    if _weak_and_bfloat16(dtypes):
+        return bfloat16_dtype()  # the public functions round Python numbers to bfloat16
     try:
         resolved: np.dtype[Any] = getattr(ufuncs, func).resolve_dtypes(tuple(dtypes) + (None,))[-1]
     except (TypeError, ValueError):
         return None  # the ufunc call itself will raise NumPy's error
     return resolved
+
+
+def _weak_and_bfloat16(dtypes: list[Any]) -> bool:
+    """Whether every dtype is bfloat16 or a Python int/float type, one at least
+    bfloat16: the public functions then round the Python numbers to bfloat16
+    (NEP 50: a Python number is weak), where the raw ufuncs, as np.add does
+    with ml_dtypes, would compute in float32."""
+    bfloat16 = bfloat16_dtype()
+    if bfloat16 is None:
+        return False
+    found = False
+    for d in dtypes:
+        if d is int or d is float:
+            continue
+        if not (isinstance(d, np.dtype) and is_bfloat16(d)):
+            return False
+        found = True
+    return found
+
+
+def bfloat16_result(arrays: tuple[object, ...]) -> bool:
+    """Whether the array operands (x, or grad_output and x) make the result
+    bfloat16 in the public functions, so that their Python-number thresholds are
+    rounded to bfloat16 first."""
+    return _weak_and_bfloat16([_dtype_or_weak_type(a) for a in arrays])
+
+
+def to_bfloat16(value: Any) -> Any:
+    """A Python number as a bfloat16 scalar; anything else unchanged."""
+    if type(value) is float or type(value) is int:
+        return bfloat16_dtype().type(value)  # type: ignore[union-attr]
+    return value
 
 
 def _dtype_or_weak_type(operand: object) -> np.dtype[Any] | type | None:

@@ -22,7 +22,7 @@ from typing import Any, ClassVar, NamedTuple
 import numpy as np
 
 from shrink import _functions as _f
-from shrink._lambd import check_lambd_alone, check_order
+from shrink._lambd import check_lambd_alone, check_order, is_bfloat16
 from shrink._table import FAMILIES, Family, Param
 
 
@@ -30,7 +30,10 @@ def _check_layer_param(cls_name: str, param: Param, value: object) -> None:
     # One value per parameter, as in torch.nn: it keeps equality and hashing
     # meaningful. Per-element thresholds belong to the functions.
     name = param.name
-    if not isinstance(value, numbers.Real) or isinstance(value, (bool, np.bool_)):
+    # a bfloat16 scalar (ml_dtypes) is a real number that numbers.Real does not know
+    real = isinstance(value, numbers.Real) or (isinstance(value, np.generic)
+                                               and is_bfloat16(value.dtype))
+    if not real or isinstance(value, (bool, np.bool_)):
         if isinstance(value, (list, tuple)) or (
                 hasattr(value, "__array__") and not isinstance(value, np.generic)):
             raise TypeError(f"{cls_name}: {name} must be a real number, got an array "

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from shrink._lambd import _is_container
+from shrink._lambd import _is_container, is_bfloat16
 
 # dtype kinds no loop accepts: bool, ints and floats promote; complex only for
 # the forward functions.
@@ -52,6 +52,8 @@ def _problem(value: Any, complex_ok: bool) -> tuple[type[Exception], str] | None
             dtype = np.asarray(value).dtype
         except (ValueError, TypeError):  # a ragged nested sequence, most often
             return ValueError, f"a sequence NumPy cannot make an array of: {_short.repr(value)}"
+    if is_bfloat16(dtype):
+        return None  # ml_dtypes.bfloat16: a real floating type with loops of its own
     if dtype.kind in _NEVER or (dtype.kind == "c" and not complex_ok):
         if isinstance(value, np.ndarray) and value.ndim:
             return TypeError, f"an array of dtype {dtype}"

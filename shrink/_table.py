@@ -19,6 +19,11 @@ from typing import NamedTuple
 # Loop type characters, in the order NumPy tries them when it resolves types.
 # float16 loops compute in float32 and round once.
 REAL_TYPES = ("e", "f", "d", "g")
+# ml_dtypes.bfloat16 (SPEC §7): every real loop has a bfloat16 twin, all operands
+# bfloat16, computed in float32 and rounded once; "E" names it in the generated
+# loops (it is no NumPy type character: _ufuncs.pyx registers these loops for
+# np.dtype(ml_dtypes.bfloat16) when ml_dtypes is installed).
+BFLOAT16 = "E"
 # Complex loops take x complex and the thresholds real, e.g. "Ff->F".
 COMPLEX_TYPES = ("F", "D", "G")
 REAL_OF_COMPLEX = {"F": "f", "D": "d", "G": "g"}

@@ -34,6 +34,7 @@ TEST_EXTRAS = {
     "pywt": "PyWavelets",
     "onnx": "onnx",
     "onnxruntime": "onnxruntime",
+    "ml_dtypes": "ml_dtypes",
 }
 
 
