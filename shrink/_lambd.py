@@ -278,7 +278,7 @@ def _first_bad(func: str, rule: _Rule, values: NDArray[Any], bad: NDArray[np.boo
     at = tuple(int(i) for i in np.argwhere(bad)[0]) if values.ndim else None
     value = values[at or ()].item()
     if isinstance(value, np.generic):  # longdouble, bfloat16: shown as Python shows a float
-        value = float(value)
+        value = float(value)  # type: ignore[arg-type, unused-ignore]  # NumPy 2.0's stubs: generic
     index = at if at is None or offset is None else tuple(
         i + o for i, o in zip(at, offset, strict=True))
     return _value_error(func, rule, value, index, dtype)
