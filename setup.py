@@ -51,7 +51,14 @@ IS_X86_64 = target_architectures() in (["x86_64"], ["amd64"])
 # moving computations into the arm of a select that uses them, which blocks
 # if-conversion (and so vectorization) under the default -ftrapping-math
 # (docs/tanhshrink-method.md). Check with -fopt-info-vec.
-BASE_FLAGS = {"msvc": ["/O2"], "unix": ["-O3", "-fno-tree-sink", "-fno-tree-pre"]}
+# -ffp-exception-behavior=maytrap (clang only): clang assumes by default that no
+# code reads the FP flags, so it may compute an arm a select discards (inf * 0 in
+# a lane that keeps x) and raise 'invalid', which NumPy reports as a
+# RuntimeWarning; with it, clang adds no operation that may raise a flag the
+# source does not (SPEC §4: no flags). gcc gets the same from its default
+# -ftrapping-math.
+BASE_FLAGS = {"msvc": ["/O2"], "unix": ["-O3", "-fno-tree-sink", "-fno-tree-pre",
+                                        "-ffp-exception-behavior=maytrap"]}
 
 # The builds of the real loops beyond the baseline, best last. Per level:
 # "march": one flag for the whole level (gcc >= 11, clang >= 12);
