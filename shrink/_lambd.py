@@ -107,13 +107,35 @@ def check_order(func: str, low_name: str, low: Any, high_name: str, high: Any) -
             raise ValueError(f"{func}: {low_name} must be <= {high_name}, got "
                              f"{low_name}={_shown(low)} > {high_name}={_shown(high)}")
         return
-    lows, highs = np.broadcast_arrays(lows, highs)
-    bad = lows > highs
-    if bad.any():
-        index = tuple(int(i) for i in np.argwhere(bad)[0])
+    if not _ordered(lows, highs):
+        lows, highs = np.broadcast_arrays(lows, highs)
+        index = tuple(int(i) for i in np.argwhere(lows > highs)[0])
         raise ValueError(f"{func}: {low_name} must be <= {high_name}, got "
                          f"{low_name}={_shown(lows[index])} > "
                          f"{high_name}={_shown(highs[index])} at index {index}")
+
+
+# Elements compared at a time by _ordered: its one buffer of booleans.
+_ORDER_CHUNK = 1024
+
+
+def _ordered(lows: NDArray[Any], highs: NDArray[Any]) -> bool:
+    """Whether lows <= highs everywhere (broadcast), without a temporary as
+    large as the arrays (SPEC §6: no extra memory with out=, also with array
+    thresholds). An unbuffered iterator hands out the broadcast operands as 1-D
+    views (stride 0 where broadcast); each is compared in chunks into one
+    fixed buffer. Only a failure pays for locating the element (check_order)."""
+    if lows.size == 0 or highs.size == 0:
+        return True
+    bad = np.empty(_ORDER_CHUNK, np.bool_)
+    for lo, hi in np.nditer([lows, highs], flags=["external_loop", "refs_ok"], order="K"):
+        for start in range(0, lo.shape[0], _ORDER_CHUNK):
+            stop = min(start + _ORDER_CHUNK, lo.shape[0])
+            chunk = bad[:stop - start]
+            np.greater(lo[start:stop], hi[start:stop], out=chunk)
+            if chunk.any():
+                return False
+    return True
 
 
 def _shown(value: Any) -> object:

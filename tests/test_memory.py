@@ -21,6 +21,9 @@ import pytest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from spec_cases import FUNCS, NAMES, args_for, pyfunc  # noqa: E402
 
+import shrink._table  # noqa: E402
+from shrink._table import EXAMPLES  # noqa: E402
+
 N = 10**5
 OBJECTS = 4096  # bytes: Python objects of one call; a temporary array is >= N bytes
 DTYPES = [np.float16, np.float32, np.float64]
@@ -100,3 +103,33 @@ def test_only_the_result_without_out(name, dtype):
         extra = extra_bytes(lambda: pyfunc(name)(*args))
         assert x.nbytes <= extra < numpy + OBJECTS, \
             f"{name}({kind} lambd): {extra} bytes allocated, np.add {numpy}"
+
+
+# Every entry of the table (SPEC section 7's families too), each threshold
+# parameter an array of x's dtype and shape, scaled to its parameter's example
+# (firm's lambd_low stays below lambd_high): the layer checks every element
+# of every parameter, and firm also their order.
+TABLE = {u.name: u for u in shrink._table.UFUNCS}
+
+
+def _table_args(name, dtype):
+    u = TABLE[name]
+    x = np.linspace(-3, 3, N).astype(dtype)
+    g = np.linspace(-1, 1, N).astype(dtype)
+    base = np.linspace(0.25, 0.75, N)
+    thresholds = tuple((base * (EXAMPLES[p.name] / 0.5)).astype(dtype) for p in u.params)
+    return (g, x) if u.kind == "backward" else (x,), thresholds
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("name", [n for n, u in TABLE.items() if u.params])
+def test_array_thresholds_of_every_function(name, dtype):
+    arrays, thresholds = _table_args(name, dtype)
+    x = arrays[-1]
+    out = np.empty_like(x)
+    numpy = _numpy_extra(x, thresholds[0], out)
+    extra = extra_bytes(lambda: getattr(shrink, name)(*arrays, *thresholds, out=out))
+    assert extra < numpy + OBJECTS, f"{name}(array thresholds, out=): {extra} bytes allocated"
+    numpy = _numpy_extra(x, thresholds[0])
+    extra = extra_bytes(lambda: getattr(shrink, name)(*arrays, *thresholds))
+    assert x.nbytes <= extra < numpy + OBJECTS, f"{name}(array thresholds): {extra} bytes"
