@@ -86,7 +86,10 @@ def extension(name, source):
         include_dirs=[np.get_include(), "shrink/src"],
         library_dirs=[NUMPY_LIB],
         libraries=["npymath"],
-        define_macros=[("NPY_NO_DEPRECATED_API", "NPY_2_0_API_VERSION")],
+        # NumPy 2.0's C API (the install requirement): PyUFunc_GiveFloatingpointErrors
+        # (_direct.pyx) is declared only from it on
+        define_macros=[("NPY_NO_DEPRECATED_API", "NPY_2_0_API_VERSION"),
+                       ("NPY_TARGET_VERSION", "NPY_2_0_API_VERSION")],
     )
 
 
@@ -99,6 +102,9 @@ if IS_X86_64:
 extensions = [
     extension("_ufuncs", "shrink/_ufuncs.pyx"),
     extension("_cpuid", "shrink/_cpuid.pyx"),
+    # the public functions' direct path: it calls the loops of whichever level
+    # _cpu.py chose through the ufunc objects, so one build serves every level
+    extension("_direct", "shrink/_direct.pyx"),
     *(extension(module, f"shrink/{module}.pyx") for module in LOOP_LEVELS),
 ]
 

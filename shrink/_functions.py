@@ -12,8 +12,12 @@ The template is source text, compiled once per function, rather than a
 closure over ``*args, **kwargs``: on a 1-element array a helper call or a
 parsed keyword costs as much as a third of the ufunc call itself, so the common
 calls are spelled out inline: Python float parameters in range cost two
-comparisons each, and with the default keywords the ufunc is called with
-``out=`` alone (or nothing), without building a keyword dict.
+comparisons each. With the default keywords, ``_direct.call`` is asked first:
+for exact float32/float64 ndarrays of one shape and layout (and ``out=`` of
+the same, or none) it runs the ufunc's own inner loop without NumPy's dispatch,
+which at N = 1000 costs as much as the loop; otherwise it returns None and the
+ufunc is called with ``out=`` alone (or nothing), without building a keyword
+dict.
 
 When the ufunc refuses x or grad_output, ``_operands.py`` says which and why.
 scipy.sparse input makes the ufunc raise TypeError (no __array_ufunc__, no
@@ -22,6 +26,7 @@ nothing (a try block is free until something raises).
 """
 
 from shrink import _sparse, ufuncs as _u
+from shrink._direct import call as _direct_call
 from shrink._docstrings import public
 from shrink._lambd import (
     ALWAYS_FINITE, bfloat16_dtype, bfloat16_result, check_lambd, check_order, to_bfloat16,
@@ -74,6 +79,9 @@ def {name}({signature}*, out=None, where=True, casting="same_kind", order="K",
 {bfloat16}    try:
         if where is True and casting == "same_kind" and order == "K" and dtype is None \\
                 and subok is True:
+            result = _direct_call(_ufunc_{name}, out, {operands})
+            if result is not None:
+                return result
             if out is None:
                 return _ufunc_{name}({operands})
             return _ufunc_{name}({operands}, out=out)

@@ -1,0 +1,214 @@
+"""The direct path of the public functions: a ufunc's own inner loop, called
+without the ufunc machinery, for the call that is made most often.
+
+At N = 1000 NumPy's dispatch (argument parsing, type resolution, the iterator
+set-up, the keyword ``out=``) costs as much as the loop itself; the public
+functions would pay it on top of their own checks (SPEC §6 gives them 2 x
+``np.negative(x, out=y)``). ``call`` takes the common call and runs the loop
+NumPy would run, with the arguments NumPy would give it:
+
+- every array operand an exact ``np.ndarray`` (no subclass, hence no
+  ``__array_ufunc__`` override), float32 or float64 in native byte order, all
+  of one dtype and one shape (ndim >= 1: a 0-d result must stay a NumPy scalar
+  as the ufunc returns it), aligned, all C-contiguous or all F-contiguous;
+- every other operand a Python float, finite in that dtype: NEP 50 makes it
+  weak, so NumPy casts it to the arrays' dtype and passes it with stride 0;
+- ``out`` None (a new array, laid out as NumPy's order="K" lays it out) or an
+  exact ndarray of that dtype, shape and contiguity, writeable and aligned,
+  that either is an input's very memory (in place) or meets none of it.
+
+The loop is the one NumPy would pick (``functions[i]`` and ``data[i]`` of the
+ufunc object, found by ``types``), called once over all elements with
+contiguous steps, as NumPy's trivial-loop path calls it; the same loop gives
+the same bits and threads as set_num_threads says. As NumPy does, the GIL is
+released above 500 elements, and the FP flags are cleared before the loop and
+read after it; a raised flag goes to NumPy's own handler
+(``PyUFunc_GiveFloatingpointErrors``), which acts as np.errstate / np.seterrcall
+say, naming the ufunc. Flags raised on OpenMP worker threads are not seen by
+this thread, exactly as NumPy does not see them either.
+
+Anything else returns None: the caller then calls the ufunc itself.
+"""
+
+cimport cython
+cimport numpy as cnp
+from cpython.object cimport PyObject
+from libc.float cimport DBL_MAX, FLT_MAX
+
+cnp.import_array()
+cnp.import_ufunc()
+
+cdef extern from "numpy/npy_math.h" nogil:
+    int npy_clear_floatstatus_barrier(char*)
+    int npy_get_floatstatus_barrier(char*)
+
+cdef extern from "numpy/arrayobject.h":
+    # declared here with raw references: PyArray_NewLikeArray steals descr
+    cnp.PyArray_Descr* descr_from_type "PyArray_DescrFromType"(int type_num) except NULL
+    object PyArray_NewLikeArray(cnp.ndarray prototype, cnp.NPY_ORDER order,
+                                cnp.PyArray_Descr* descr, int subok)
+
+cdef extern from "numpy/ufuncobject.h":
+    int PyUFunc_GiveFloatingpointErrors(const char* name, int fpe_errors) except -1
+
+ctypedef void (*loop_function)(char**, const cnp.npy_intp*, const cnp.npy_intp*,
+                               void*) noexcept nogil
+
+cdef enum:
+    MAX_ARGS = 8  # operands and out; the table's ufuncs have at most 5
+    # NumPy releases the GIL for a loop over more elements than this
+    # (NPY_BEGIN_THREADS_THRESHOLDED)
+    GIL_THRESHOLD = 500
+    C_ORDER = 1
+    F_ORDER = 2
+
+
+cdef inline int layout(cnp.ndarray a) noexcept:
+    """C_ORDER | F_ORDER as a's flags say (both for 1-D); 0 when it is neither,
+    or not aligned."""
+    cdef int flags = cnp.PyArray_FLAGS(a)
+    if not flags & cnp.NPY_ARRAY_ALIGNED:
+        return 0
+    return ((C_ORDER if flags & cnp.NPY_ARRAY_C_CONTIGUOUS else 0)
+            | (F_ORDER if flags & cnp.NPY_ARRAY_F_CONTIGUOUS else 0))
+
+
+cdef inline bint same_shape(cnp.ndarray a, cnp.ndarray b) noexcept:
+    cdef int k, nd = cnp.PyArray_NDIM(a)
+    if cnp.PyArray_NDIM(b) != nd:
+        return False
+    for k in range(nd):
+        if cnp.PyArray_DIMS(a)[k] != cnp.PyArray_DIMS(b)[k]:
+            return False
+    return True
+
+
+cdef inline bint native_type(cnp.ndarray a, int type_num) noexcept:
+    return cnp.PyArray_TYPE(a) == type_num and cnp.PyArray_ISNOTSWAPPED(a)
+
+
+cdef int find_loop(cnp.ufunc ufunc, int type_num) noexcept:
+    """The index of the loop whose every operand is type_num, or -1."""
+    cdef int i, k, nargs = ufunc.nargs
+    for i in range(ufunc.ntypes):
+        for k in range(nargs):
+            if ufunc.types[i * nargs + k] != type_num:
+                break
+        else:
+            return i
+    return -1
+
+
+@cython.boundscheck(False)
+@cython.wraparound(False)
+def call(cnp.ufunc ufunc, out, a, b=None, c=None, d=None):
+    """ufunc(a, b, c, d, out=out) with the ufunc's operands among a..d (ufunc.nin of
+    them, in order) by a direct call of its inner loop, or None when the call is
+    not the common one described above (the caller then calls the ufunc)."""
+    cdef int nin = ufunc.nin
+    cdef int k, type_num = -1, order = C_ORDER | F_ORDER, i, fp
+    cdef cnp.ndarray first = None, arr, result
+    cdef cnp.npy_intp n, itemsize, nbytes
+    cdef char* args[MAX_ARGS]
+    cdef cnp.npy_intp steps[MAX_ARGS]
+    cdef double scalars_d[MAX_ARGS]
+    cdef float scalars_f[MAX_ARGS]
+    cdef double value
+    cdef char* lo
+    cdef char* out_lo
+    cdef loop_function loop
+    cdef void* data
+    cdef PyObject* operands[4]
+    if nin > 4 or ufunc.nout != 1:
+        return None
+    operands[0] = <PyObject*>a  # borrowed: a..d hold them
+    operands[1] = <PyObject*>b
+    operands[2] = <PyObject*>c
+    operands[3] = <PyObject*>d
+    # the arrays: one exact ndarray type, dtype, shape and layout
+    for k in range(nin):
+        op = <object>operands[k]
+        if type(op) is cnp.ndarray:
+            arr = <cnp.ndarray>op
+            if first is None:
+                first = arr
+                type_num = cnp.PyArray_TYPE(arr)
+                if type_num != cnp.NPY_FLOAT and type_num != cnp.NPY_DOUBLE:
+                    return None
+                if cnp.PyArray_NDIM(arr) == 0:
+                    return None
+            elif not same_shape(arr, first):
+                return None
+            if not native_type(arr, type_num):
+                return None
+            order &= layout(arr)
+            if not order:
+                return None
+        elif type(op) is not float:
+            return None
+    if first is None:
+        return None
+    if out is not None:
+        if type(out) is not cnp.ndarray:
+            return None
+        result = <cnp.ndarray>out
+        if not (native_type(result, type_num) and same_shape(result, first)
+                and cnp.PyArray_FLAGS(result) & cnp.NPY_ARRAY_WRITEABLE):
+            return None
+        order &= layout(result)
+        if not order:
+            return None
+        # in place on an input's very memory, or apart from every input
+        nbytes = cnp.PyArray_NBYTES(result)
+        out_lo = cnp.PyArray_BYTES(result)
+        for k in range(nin):
+            op = <object>operands[k]
+            if type(op) is cnp.ndarray:
+                lo = cnp.PyArray_BYTES(<cnp.ndarray>op)
+                if lo != out_lo and lo < out_lo + nbytes and out_lo < lo + nbytes:
+                    return None
+    i = find_loop(ufunc, type_num)
+    if i < 0:
+        return None
+    itemsize = 4 if type_num == cnp.NPY_FLOAT else 8
+    for k in range(nin):
+        op = <object>operands[k]
+        if type(op) is float:
+            value = <double>op
+            if type_num == cnp.NPY_FLOAT:
+                if not -FLT_MAX <= value <= FLT_MAX:  # NaN too: NumPy's cast may warn
+                    return None
+                scalars_f[k] = <float>value  # NEP 50: rounded to float32
+                args[k] = <char*>&scalars_f[k]
+            else:
+                if not -DBL_MAX <= value <= DBL_MAX:
+                    return None
+                scalars_d[k] = value
+                args[k] = <char*>&scalars_d[k]
+            steps[k] = 0
+        else:
+            args[k] = cnp.PyArray_BYTES(<cnp.ndarray>op)
+            steps[k] = itemsize
+    if out is None:
+        # NumPy's order="K" result: the inputs' layout
+        result = PyArray_NewLikeArray(first, cnp.NPY_KEEPORDER,
+                                      descr_from_type(type_num), 0)
+    args[nin] = cnp.PyArray_BYTES(result)
+    steps[nin] = itemsize
+    n = cnp.PyArray_SIZE(result)
+    if n == 0:
+        return result
+    loop = <loop_function><void*>ufunc.functions[i]
+    data = ufunc.data[i]
+    if n > GIL_THRESHOLD:
+        with nogil:
+            npy_clear_floatstatus_barrier(<char*>&n)
+            loop(args, &n, steps, data)
+            fp = npy_get_floatstatus_barrier(<char*>&n)
+    else:
+        npy_clear_floatstatus_barrier(<char*>&n)
+        loop(args, &n, steps, data)
+        fp = npy_get_floatstatus_barrier(<char*>&n)
+    if fp:
+        PyUFunc_GiveFloatingpointErrors(ufunc.name, fp)
+    return result

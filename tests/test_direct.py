@@ -1,0 +1,322 @@
+"""The public functions' direct path (shrink/_direct.pyx): which calls take it,
+and that taking it changes nothing a user can see but the time.
+
+Whether a call takes it is read from a spy on ``shrink._functions._direct_call``
+(the template looks the name up at every call): it records whether the direct
+path gave the result (anything but None) or handed the call back to the ufunc.
+The reference is the raw ufunc, called through NumPy's own machinery on
+copies of the same operands: same bits, dtype, shape, strides, FP-flag
+behaviour.
+"""
+
+import os
+import sys
+import warnings
+
+import numpy as np
+import pytest
+
+import shrink
+import shrink._functions
+from shrink._table import EXAMPLES, UFUNCS
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from spec_cases import assert_same_bits  # noqa: E402
+
+NAMES = [u.name for u in UFUNCS]
+DECLARED = {u.name: u for u in UFUNCS}
+
+
+@pytest.fixture
+def spy(monkeypatch):
+    """A list that receives True for each call the direct path answered (or
+    raised from), False for each it handed back."""
+    taken = []
+    real = shrink._functions._direct_call
+
+    def recording(*args):
+        try:
+            result = real(*args)
+        except BaseException:  # an FP flag under np.errstate(all="raise")
+            taken.append(True)
+            raise
+        taken.append(result is not None)
+        return result
+
+    monkeypatch.setattr(shrink._functions, "_direct_call", recording)
+    return taken
+
+
+def values(dtype, n, seed=0):
+    """n values with the cases that tell loops apart: NaN, infinities, signed
+    zeros, the band edges of every threshold's example, and noise."""
+    special = [np.nan, np.inf, -np.inf, 0.0, -0.0, 0.5, -0.5, 1.5, -1.5, 0.25, -0.25,
+               1e-30, -3.0]
+    rng = np.random.default_rng(seed)
+    v = np.concatenate([special, rng.standard_normal(max(n - len(special), 0)) * 1.5])[:n]
+    return v.astype(dtype)
+
+
+def thresholds(name):
+    return tuple(EXAMPLES[p.name] for p in DECLARED[name].params)
+
+
+def arrays(name, dtype, layout):
+    """The array operands ((x,) or (g, x)) in one layout."""
+    shape = {"C": (3, 5), "F": (3, 5), "1-D": (15,), "empty": (0, 4)}[layout]
+    n = int(np.prod(shape))
+    out = []
+    for k in range(len(DECLARED[name].arrays)):
+        a = values(dtype, n, seed=k).reshape(shape)
+        out.append(np.asfortranarray(a) if layout == "F" else np.ascontiguousarray(a))
+    if layout == "F":
+        assert all(a.flags.f_contiguous and not a.flags.c_contiguous for a in out)
+    return tuple(out)
+
+
+LAYOUTS = ["C", "F", "1-D", "empty"]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_same_bits_as_the_ufunc(spy, name):
+    """Every ufunc x float32/float64 x layout x {out given, in place, absent}:
+    the direct path answers, with the raw ufunc's bits, dtype and strides; out=
+    comes back as the very object."""
+    ufunc = getattr(shrink.ufuncs, name)
+    function = getattr(shrink, name)
+    params = thresholds(name)
+    for dtype in (np.float32, np.float64):
+        for layout in LAYOUTS:
+            ops = arrays(name, dtype, layout)
+            expected = ufunc(*ops, *params)
+            where = f"{name} {np.dtype(dtype)} {layout}"
+
+            spy.clear()
+            got = function(*ops, *params)
+            assert spy == [True], where
+            assert type(got) is np.ndarray
+            assert got.strides == expected.strides, where
+            assert_same_bits(got, expected, where)
+
+            out = np.zeros_like(ops[0])  # zeros_like keeps the layout
+            spy.clear()
+            assert function(*ops, *params, out=out) is out
+            assert spy == [True], where
+            assert_same_bits(out, expected, where + " out=")
+
+            copies = tuple(a.copy(order="K") for a in ops)
+            x = copies[-1]
+            spy.clear()
+            assert function(*copies, *params, out=x) is x
+            assert spy == [True], where
+            assert_same_bits(x, expected, where + " out=x")
+
+
+def test_float32_gets_the_threshold_rounded_to_float32(spy):
+    """NEP 50: a Python float threshold is cast to float32 first (SPEC §2:
+    softshrink(float32(0.1), 0.1) is exactly 0). float32(0.1) is above 0.1: on
+    the band's edge of the rounded threshold, outside that of the unrounded one."""
+    x = np.full(4, 0.1, np.float32)
+    assert float(x[0]) > 0.1
+    result = shrink.softshrink(x, 0.1)
+    assert spy == [True]
+    assert result.dtype == np.float32
+    np.testing.assert_array_equal(result, 0.0)  # unrounded: x - 0.1 > 0
+
+
+class Sub(np.ndarray):
+    pass
+
+
+def _fresh():
+    """New operands for each call: the overlapping cases write into theirs."""
+    d = {"x": values(np.float64, 12).reshape(3, 4),
+         "g": values(np.float64, 12, seed=1).reshape(3, 4),
+         "buf": values(np.float64, 13)}
+    raw = np.zeros(12 * 8 + 1, np.uint8)
+    d["misaligned"] = raw[1:].view(np.float64)
+    d["misaligned"][:] = values(np.float64, 12)
+    assert not d["misaligned"].flags.aligned
+    d["readonly"] = np.zeros(12)
+    d["readonly"].flags.writeable = False
+    return d
+
+
+# (id, name, make): make(_fresh()) gives (args, kwargs) of a call that the
+# direct path must hand back to the ufunc (or that the template never offers it)
+NOT_TAKEN = [
+    ("subclass", "hardshrink", lambda d: ((d["x"].view(Sub), 0.5), {})),
+    ("subclass out", "hardshrink",
+     lambda d: ((d["x"], 0.5), {"out": np.empty((3, 4)).view(Sub)})),
+    ("overlapping out", "softshrink", lambda d: ((d["buf"][:-1], 0.5), {"out": d["buf"][1:]})),
+    ("out overlaps g", "softshrink_backward",
+     lambda d: ((d["buf"][1:], d["buf"][:-1].copy(), 0.5), {"out": d["buf"][:-1]})),
+    ("where=", "hardshrink",
+     lambda d: ((d["x"], 0.5), {"out": np.zeros((3, 4)), "where": d["x"] > 0})),
+    ("casting=", "hardshrink", lambda d: ((d["x"], 0.5), {"casting": "unsafe"})),
+    ("order=", "hardshrink", lambda d: ((d["x"], 0.5), {"order": "C"})),
+    ("dtype=", "hardshrink", lambda d: ((d["x"], 0.5), {"dtype": np.float64})),
+    ("subok=", "hardshrink", lambda d: ((d["x"], 0.5), {"subok": False})),
+    ("float16", "hardshrink", lambda d: ((d["x"].astype(np.float16), 0.5), {})),
+    ("longdouble", "hardshrink", lambda d: ((d["x"].astype(np.longdouble), 0.5), {})),
+    ("complex", "softshrink", lambda d: ((d["x"].astype(np.complex128), 0.5), {})),
+    ("int threshold", "hardshrink", lambda d: ((d["x"], 1), {})),
+    ("NumPy scalar threshold", "hardshrink", lambda d: ((d["x"], np.float64(0.5)), {})),
+    ("broadcast threshold", "hardshrink", lambda d: ((d["x"], np.full(4, 0.5)), {})),
+    ("broadcast", "hardshrink_backward", lambda d: ((d["g"][:, :1], d["x"], 0.5), {})),
+    ("mixed dtypes", "tanhshrink_backward",
+     lambda d: ((d["g"].astype(np.float32), d["x"]), {})),
+    ("0-d", "hardshrink", lambda d: ((np.array(0.75), 0.5), {})),
+    ("0-d out", "hardshrink", lambda d: ((np.array(0.75), 0.5), {"out": np.array(0.0)})),
+    ("non-contiguous", "hardshrink", lambda d: ((d["x"][:, ::2], 0.5), {})),
+    ("C and F", "tanhshrink_backward", lambda d: ((d["g"], np.asfortranarray(d["x"])), {})),
+    ("F out of C", "hardshrink", lambda d: ((d["x"], 0.5), {"out": np.zeros((4, 3)).T})),
+    ("misaligned", "hardshrink", lambda d: ((d["misaligned"], 0.5), {})),
+    ("byte-swapped", "hardshrink",
+     lambda d: ((d["x"].astype(d["x"].dtype.newbyteorder()), 0.5), {})),
+    ("byte-swapped out", "hardshrink",
+     lambda d: ((d["x"], 0.5), {"out": np.zeros((3, 4), d["x"].dtype.newbyteorder())})),
+    ("out of another dtype", "hardshrink",
+     lambda d: ((d["x"], 0.5), {"out": np.zeros((3, 4), np.float32)})),
+    ("list", "hardshrink", lambda d: ((d["x"].tolist(), 0.5), {})),
+    ("out tuple", "hardshrink", lambda d: ((d["x"], 0.5), {"out": (np.zeros((3, 4)),)})),
+]
+
+
+def _same(got, expected, msg):
+    if np.iscomplexobj(expected):  # same_bits is for real arrays
+        assert_same_bits(np.real(got), np.real(expected), msg)
+        assert_same_bits(np.imag(got), np.imag(expected), msg)
+    else:
+        assert_same_bits(got, expected, msg)
+
+
+@pytest.mark.parametrize("case", NOT_TAKEN, ids=lambda c: c[0])
+def test_not_taken(spy, case):
+    """Every call outside the common one goes to the ufunc, and gives what the
+    ufunc gives."""
+    _, name, make = case
+    args, kwargs = make(_fresh())
+    expected = getattr(shrink.ufuncs, name)(*args, **kwargs)
+    args, kwargs = make(_fresh())
+    got = getattr(shrink, name)(*args, **kwargs)
+    assert not any(spy), spy
+    assert type(got) is type(expected)
+    if "out" in kwargs and not isinstance(kwargs["out"], tuple):
+        assert got is kwargs["out"]
+    _same(got, expected, name)
+
+
+def test_read_only_out_gets_numpys_error(spy):
+    x = np.linspace(-1.0, 1.0, 12)
+    out = np.zeros(12)
+    out.flags.writeable = False
+    with pytest.raises(ValueError) as expected:
+        shrink.ufuncs.hardshrink(x, 0.5, out=out)
+    with pytest.raises(ValueError) as got:
+        shrink.hardshrink(x, 0.5, out=out)
+    assert str(got.value) == str(expected.value)
+    assert spy == [False]
+    np.testing.assert_array_equal(out, 0.0)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_array_thresholds_of_the_same_shape(spy, dtype):
+    """Threshold arrays of x's dtype, shape and layout are operands like x: the
+    direct path runs the loop on them with the ufunc's bits."""
+    x = values(dtype, 12).reshape(3, 4)
+    low = np.full((3, 4), 0.25, dtype)
+    high = np.linspace(0.3, 1.7, 12).astype(dtype).reshape(3, 4)
+    expected = shrink.ufuncs.firm(x, low, high)
+    got = shrink.firm(x, low, high)
+    assert spy == [True]
+    assert_same_bits(got, expected, "firm")
+
+
+def test_zero_dim_gives_a_numpy_scalar(spy):
+    got = shrink.hardshrink(np.array(0.75), 0.5)
+    assert type(got) is np.float64 and got == 0.75
+    assert spy == [False]
+
+
+def _fp_cases():
+    big = float(np.finfo(np.float64).max)
+    return [
+        # inf * tanh(0)**2 = inf * 0: 'invalid', as np.multiply reports it
+        ("tanhshrink_backward", (np.array([np.inf, 1.0]), np.array([0.0, 1.0]))),
+        # max - (-max) overflows: 'overflow', as np.subtract reports it
+        ("shrink", (np.array([big, 1.0]), 0.5, -big)),
+    ]
+
+
+def _behaviour(call, mode):
+    """What a call does under np.errstate(all=mode): ('raise', type, message),
+    ('warn', [messages]) or ('call', [(kind, flag)])."""
+    if mode == "call":
+        seen = []
+        with np.errstate(all="call", call=lambda kind, flag: seen.append((kind, flag))):
+            call()
+        return ("call", seen)
+    with warnings.catch_warnings(record=True) as caught, np.errstate(all=mode):
+        warnings.simplefilter("always")
+        try:
+            call()
+        except FloatingPointError as error:
+            return ("raise", str(error))
+    return (mode, [str(w.message) for w in caught])
+
+
+@pytest.mark.parametrize("mode", ["raise", "warn", "call", "ignore"])
+@pytest.mark.parametrize("name, args", _fp_cases(), ids=lambda v: v if isinstance(v, str) else "")
+def test_fp_flags_as_numpy_reports_them(spy, mode, name, args):
+    """The direct path reports a flag the loop raises as the ufunc machinery does
+    (np.errstate: raise, warn, call, ignore), naming the ufunc; out= and not."""
+    ufunc = getattr(shrink.ufuncs, name)
+    function = getattr(shrink, name)
+    expected = _behaviour(lambda: ufunc(*args), mode)
+    assert _behaviour(lambda: function(*args), mode) == expected
+    out = np.empty_like(args[0])
+    assert _behaviour(lambda: function(*args, out=out), mode) == expected
+    assert spy == [True, True]
+    if mode != "ignore":
+        assert expected[1], "the case raises no flag: it tests nothing"
+        if mode in ("raise", "warn"):
+            assert f"encountered in {name}" in str(expected[1])
+
+
+def test_no_stale_flag_is_reported(spy):
+    """Flags raised before the call (here by NumPy itself, under 'ignore') are
+    cleared before the loop runs: the call reports only its own."""
+    x = np.linspace(-1.0, 1.0, 8)
+    with np.errstate(all="ignore"):
+        np.divide(np.ones(2), np.zeros(2))
+    with np.errstate(all="raise"):
+        shrink.hardshrink(x, 0.5)
+    assert spy == [True]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_threads_give_the_same_bits(spy, dtype):
+    """With set_num_threads(2) the loop splits the direct call across threads
+    (when OpenMP is there): the same bits as one thread."""
+    n = 3 * 2**16 + 5
+    x = values(dtype, n)
+    expected = shrink.ufuncs.softshrink(x, 0.5)
+    previous = shrink.set_num_threads(2)
+    try:
+        got = shrink.softshrink(x, 0.5)
+    finally:
+        shrink.set_num_threads(previous)
+    assert spy == [True]
+    assert_same_bits(got, expected, "2 threads")
+
+
+@pytest.mark.parametrize("name", ["hardshrink", "firm_backward", "shrink"])
+def test_bad_thresholds_raise_before_anything_is_written(spy, name):
+    params = {"hardshrink": (-0.5,), "firm_backward": (1.5, 0.5), "shrink": (0.5, np.nan)}[name]
+    ops = arrays(name, np.float64, "C")
+    out = np.full_like(ops[0], 7.0)
+    with pytest.raises(ValueError, match=name):
+        getattr(shrink, name)(*ops, *params, out=out)
+    assert spy == []  # refused before the call is even tried
+    np.testing.assert_array_equal(out, 7.0)
