@@ -2,12 +2,14 @@
 
 Usage::
 
-    python benchmarks/ratios.py [--quick] [--check] [--only NAME] [--threads N] [--markdown]
+    python benchmarks/ratios.py [--quick] [--check] [--only NAME] [--case CASE ...]
+                                [--threads N] [--markdown]
 
-Every speed row times shrink's raw ufunc and its reference on the same inputs
-(same view, same ``out=``), interleaved (reference and candidate alternate,
-the order flipping every repeat), single thread, and reports the minimum over
-the repeats in ns per element. References (SPEC section 6): ``np.negative(x,
+Every speed row times a public function as users call it,
+``shrink.<name>(x, 0.5, out=y)`` (SPEC section 6), and its reference on the
+same inputs (same view, same ``out=``), interleaved (reference and candidate
+alternate, the order flipping every repeat), single thread, and reports the
+minimum over the repeats in ns per element. References (SPEC section 6): ``np.negative(x,
 out=y)`` for hard/soft forward and gradients, ``np.add(g, x, out=y)`` for their
 backwards, ``np.tanh(x, out=y)`` for the three tanhshrink functions. lambd is
 the Python float 0.5.
@@ -15,10 +17,11 @@ the Python float 0.5.
 Cases: N = 10**7 contiguous; N = 1000 contiguous; a step-2 strided view
 (10**6 elements of a 2*10**6 array, ``out=`` strided the same way); a
 transposed 2-D view (``a.T`` of a C-ordered 1000 x 1000 array, ``out=`` a new
-C-ordered array). "N=1000 layer" rows time ``shrink.<name>`` (the Python layer)
-instead of the ufunc; they are for information.
+C-ordered array). "N=1000 ufunc" rows time the raw ufunc ``shrink.ufuncs.<name>``
+instead, for information: the public function's cost beyond them is the
+Python layer's.
 
-bfloat16 rows (when ml_dtypes is installed): every hard/soft and section 7 ufunc
+bfloat16 rows (when ml_dtypes is installed): every hard/soft and section 7 function
 on ``ml_dtypes.bfloat16`` at N = 10**7, every operand bfloat16, against
 ``np.negative`` on a float16 array of the same length.
 
@@ -39,6 +42,10 @@ The header names the CPU (model, whether it has AVX-512, which build
 targets hold on every CPU kind the package dispatches for, so a table is only
 meaningful with the CPU it was measured on. ``--markdown`` also prints the
 README's summary table (the range over each family's functions) with that line.
+
+``--case CASE`` (repeatable) times only those cases of the speed rows, plus
+the 1-element row (e.g. ``--case N=1000 --case "N=1000 ufunc"`` for the
+Python layer's cost); the other rows are then left out.
 
 The exit status is 0 (this is a report) unless ``--check`` is given; then it
 is 1 when any row FAILs.
@@ -91,7 +98,7 @@ TAKES_LAMBD = {u.name for u in UFUNCS if u.params}
 SECTION7 = {u.name for u in UFUNCS if u.family not in ("hardshrink", "softshrink", "tanhshrink")}
 # The value each threshold parameter is timed with: its example in the table.
 PARAM_VALUES = EXAMPLES
-CASES = ["N=1e7 contig", "N=1000", "N=1000 layer", "strided x2", "transposed"]
+CASES = ["N=1e7 contig", "N=1000", "N=1000 ufunc", "strided x2", "transposed"]
 
 
 def cpu_name():
@@ -152,8 +159,8 @@ def reference(name):
 
 
 def target(name, dtype, case):
-    if case == "N=1000 layer":
-        return None  # information only
+    if case == "N=1000 ufunc":
+        return None  # information only: SPEC section 6 times the public functions
     if name in TANH:
         return 2.0 if dtype == "float32" else 1.5
     if name in SECTION7:
@@ -192,7 +199,7 @@ def statements(name, case):
     args = "g, x" if name in BACKWARDS else "x"
     for param in DECLARED[name].params:  # lambd is the variable lam, others literal
         args += ", lam" if param.name == "lambd" else f", {PARAM_VALUES[param.name]!r}"
-    fn = "layer" if case == "N=1000 layer" else "ufunc"
+    fn = "ufunc" if case == "N=1000 ufunc" else "layer"
     cand = f"{fn}({args}, out=y)"
     if name in TANH:
         ref = "np.tanh(x, out=y)"
@@ -236,6 +243,8 @@ def speed_rows(opts):
     rng = np.random.default_rng(SEED)
     for dtype in ("float32", "float64"):
         for case in CASES:
+            if opts.case and case not in opts.case:
+                continue
             x, g, y = operands(dtype, case, rng)
             n = x.size
             big = case == "N=1e7 contig"
@@ -258,9 +267,11 @@ def speed_rows(opts):
 
 
 def bfloat16_rows(opts):
-    """SPEC section 6 (section 7's bfloat16): every hard/soft and section 7 ufunc on
-    bfloat16 (ml_dtypes) at N = 10**7 against np.negative on float16 of the same
-    length; None when ml_dtypes is not installed."""
+    """SPEC section 6 (section 7's bfloat16): every hard/soft and section 7 function
+    on bfloat16 (ml_dtypes) at N = 10**7 against np.negative on float16 of the same
+    length; None when ml_dtypes is not installed. The public functions, with
+    Python float thresholds as users pass them (rounded to bfloat16 by the layer:
+    every loop operand is bfloat16)."""
     try:
         import ml_dtypes
     except ImportError:
@@ -272,17 +283,15 @@ def bfloat16_rows(opts):
     g = rng.standard_normal(n).astype(np.float32).astype(ml_dtypes.bfloat16)
     y = np.empty(n, ml_dtypes.bfloat16)
     x16, y16 = x.astype(np.float16), np.empty(n, np.float16)
-    lam = ml_dtypes.bfloat16(LAMBD)
     for name in HARDSOFT:
         if opts.only and opts.only not in name:
             continue
         args = "g, x" if name in BACKWARDS else "x"
         args += "".join(", lam" if p.name == "lambd" else f", {p.name}"
                         for p in DECLARED[name].params)
-        ns = {"np": np, "x": x, "g": g, "y": y, "x16": x16, "y16": y16, "lam": lam,
-              "ufunc": getattr(su, name),
-              **{p: ml_dtypes.bfloat16(v) for p, v in PARAM_VALUES.items()}}
-        t_c, t_r = interleaved(f"ufunc({args}, out=y)", "np.negative(x16, out=y16)", ns,
+        ns = {"np": np, "x": x, "g": g, "y": y, "x16": x16, "y16": y16, "lam": LAMBD,
+              "layer": getattr(shrink, name), **PARAM_VALUES}
+        t_c, t_r = interleaved(f"layer({args}, out=y)", "np.negative(x16, out=y16)", ns,
                                3 if opts.quick else 15, 0.002)
         rows.append(dict(family=family(name), func=name, dtype="bfloat16",
                          case="N=1e7 contig", shrink=t_c / n * 1e9, ref=t_r / n * 1e9,
@@ -357,8 +366,8 @@ def thread_rows(opts):
         for name in FUNCS:
             if opts.only and opts.only not in name:
                 continue
-            ns = {"np": np, "x": x, "g": g, "y": y, "lam": LAMBD, "ufunc": getattr(su, name),
-                  "threads": shrink.set_num_threads}
+            ns = {"np": np, "x": x, "g": g, "y": y, "lam": LAMBD,
+                  "layer": getattr(shrink, name), "threads": shrink.set_num_threads}
             cand, ref = statements(name, "N=1e7 contig")
             if name in TANH:
                 ref, ref_name = f"threads(1); {cand}", "the same, 1 thread"
@@ -472,7 +481,7 @@ def fmt_ratio_rows(rows):
 
 
 CASE_TEXT = {"N=1e7 contig": "N = 10^7, contiguous, `out=`", "N=1000": "N = 1000",
-             "N=1000 layer": "N = 1000, `shrink.<name>(..., out=y)` (the Python layer)",
+             "N=1000 ufunc": "N = 1000, raw `shrink.ufuncs.<name>(..., out=y)`",
              "strided x2": "step 2", "transposed": "transposed 2-D",
              "1 element": "`shrink.hardshrink(x1, 0.5)` vs `np.add(x1, 0.5)`",
              "N=1e7 (allocates)": "N = 10^7 (allocates)"}
@@ -517,6 +526,9 @@ def main(argv=None):
     p.add_argument("--quick", action="store_true", help="fewer repeats, smaller memory check")
     p.add_argument("--check", action="store_true", help="exit 1 if any row FAILs")
     p.add_argument("--only", default="", help="only functions whose name contains this")
+    p.add_argument("--case", action="append", choices=CASES, default=[],
+                   help="only this case of the speed rows (repeat for several); with it, "
+                        "no bfloat16, thread, PyTorch or memory rows")
     p.add_argument("--threads", type=int, default=1,
                    help="also the rows with shrink.set_num_threads(N) (N >= 2)")
     p.add_argument("--markdown", action="store_true", help="also print the README table")
@@ -535,7 +547,7 @@ def main(argv=None):
     print()
 
     rows = [] if opts.skip_single else speed_rows(opts)
-    if not opts.skip_single:
+    if not opts.skip_single and not opts.case:
         brows = bfloat16_rows(opts)
         if brows is None:
             print("bfloat16: ml_dtypes not importable (rows skipped)")
@@ -543,11 +555,19 @@ def main(argv=None):
             rows += brows
     if not opts.skip_single and (not opts.only or opts.only in "hardshrink"):
         rows.append(python_layer_row(opts))
-    if opts.threads > 1:
+    if opts.threads > 1 and not opts.case:
         rows += thread_rows(opts)
     lines = fmt_ratio_rows(rows)
     print("\n".join(lines))
     failed = [r for r in rows if r["status"] == "FAIL"]
+    if opts.case:  # the speed rows of these cases (and the 1-element row) only
+        print()
+        n_rows = sum(r["status"] != "info" for r in rows)
+        print(f"{len(failed)} of {n_rows} checked rows FAIL")
+        if opts.markdown:
+            print()
+            print("\n".join(markdown(rows, header)))
+        return 1 if (opts.check and failed) else 0
 
     trows = torch_rows(opts)
     print()
