@@ -2,6 +2,8 @@
 
 SPEC section 6: ``shrink.hardshrink(x1, 0.5)`` on a 1-element array within
 1.5 x ``np.add(x1, 0.5)``. ``np.negative(x1)`` is the bare one-operand call.
+``DirectPath``: N = 1000 through the public functions' direct path
+(shrink/_direct.pyx), with and without out=, against the raw ufunc.
 """
 import numpy as np
 
@@ -100,3 +102,38 @@ class ArrayLambd:
 
     def time_ufunc(self, name, dtype, n):
         self.ufunc(*self.arrays, self.lam, out=self.out)
+
+
+class DirectPath:
+    """SPEC section 6 at N = 1000 as users call the functions: exact float32 /
+    float64 ndarrays take the direct path (shrink/_direct.pyx: the ufunc's own
+    loop without NumPy's dispatch), with out= and without, beside the raw
+    ufunc and the call that falls through to it (a step-2 view of the same
+    length). A forward, a backward, the compute-bound family and a section 7
+    function with two thresholds."""
+    params = [["hardshrink", "softshrink_backward", "tanhshrink", "firm"],
+              ["float32", "float64"]]
+    param_names = ["func", "dtype"]
+
+    def setup(self, name, dtype):
+        x = make_array(dtype, 1000, "contiguous")
+        g = make_array(dtype, 1000, "contiguous", seed_offset=1)
+        self.args = _args(name, x, g)
+        self.y = np.empty(1000, dtype)
+        self.strided = _args(name, make_array(dtype, 1000, "strided"),
+                             make_array(dtype, 1000, "strided", seed_offset=1))
+        self.function = getattr(shrink, name)
+        self.ufunc = getattr(su, name)
+
+    def time_function_out(self, name, dtype):
+        self.function(*self.args, out=self.y)
+
+    def time_function(self, name, dtype):
+        self.function(*self.args)
+
+    def time_ufunc_out(self, name, dtype):
+        self.ufunc(*self.args, out=self.y)
+
+    def time_function_strided_out(self, name, dtype):
+        # not the direct path: the ufunc machinery handles the strides
+        self.function(*self.strided, out=self.y)
