@@ -320,3 +320,25 @@ def test_bad_thresholds_raise_before_anything_is_written(spy, name):
         getattr(shrink, name)(*ops, *params, out=out)
     assert spy == []  # refused before the call is even tried
     np.testing.assert_array_equal(out, 7.0)
+
+
+@pytest.mark.parametrize("where", ["first chunk", "last chunk"])
+def test_fp_flags_on_threads_as_the_ufunc(spy, where):
+    """With 2 threads the loop runs its chunks on OpenMP threads; a flag raised
+    on another thread than the caller's is not seen by NumPy's check either.
+    Whatever the ufunc machinery reports (or not), the direct path reports the
+    same, wherever the flag is raised."""
+    n = 2**18
+    g = np.ones(n)
+    g[0 if where == "first chunk" else -1] = np.inf
+    x = np.zeros(n)
+    previous = shrink.set_num_threads(2)
+    try:
+        expected = _behaviour(lambda: shrink.ufuncs.tanhshrink_backward(g, x), "warn")
+        got = _behaviour(lambda: shrink.tanhshrink_backward(g, x), "warn")
+    finally:
+        shrink.set_num_threads(previous)
+    assert spy == [True]
+    assert got == expected
+    if where == "first chunk":  # the caller's own chunk: always seen
+        assert expected[1]
