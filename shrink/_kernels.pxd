@@ -244,16 +244,18 @@ cdef inline real firm_middle(real a, real lo, real hi, real slope) noexcept nogi
 
 
 cdef inline real firm_slope(real lc, real hc) noexcept nogil:
-    """hc / (hc - lc), 1 for an empty middle zone (hc == lc)."""
+    """hc / (hc - lc); hc for an empty middle zone (hc == lc), where no lane
+    uses it. d + (d == 0) rather than a select of 1: no select arm for gcc to
+    move the division into (hc - lc >= 0: lc <= hc once sanitised)."""
     cdef real d = hc - lc
-    return hc / (d if d > 0 else 1)
+    return hc / (d + <real>(d == 0))
 
 
 cdef inline double firm_slope_f32(float lc, float hc) noexcept nogil:
     """firm_slope in double for float32 thresholds, hc - lc exact in double (in
     float32 it may round: lambd_high = 3e38, lambd_low = 0.1)."""
     cdef double d = <double>hc - <double>lc
-    return <double>hc / (d if d > 0 else 1)
+    return <double>hc / (d + <double>(d == 0))
 
 
 cdef inline real firm(real x, real lo, real hi) noexcept nogil:
@@ -288,7 +290,16 @@ cdef inline real firm_gradient(real x, real lo, real hi, real g) noexcept nogil:
         s = <float>firm_slope_f32(lc, hc)
     else:
         s = firm_slope(lc, hc)
-    cdef real slope = 1 if beyond else s
+    cdef real slope, b
+    if real is float:
+        slope = 1 if beyond else s
+    else:
+        # 1 beyond, s in the middle zone, by arithmetic (s is finite, so both
+        # products are exact): with a select, gcc moved the slope's division
+        # into the select's arm, and the AVX-512 loop kept it (a masked vdivpd
+        # per vector instead of one division before the loop)
+        b = 1 if beyond else 0
+        slope = s * (1 - b) + b
     slope = slope if x == x else x
     cdef real gb = 0 if band else g
     cdef real y
