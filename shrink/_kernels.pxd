@@ -17,6 +17,17 @@ from libc.math cimport INFINITY, NAN, isinf, isnan
 
 from shrink._libm cimport real, copysign_, fabs_, fma_, hypot_, sqrt_
 
+cdef extern from *:
+    """
+    /* 1 where the loops are compiled for AVX-512 (masked vector operations) */
+    #if defined(__AVX512F__)
+    #define SHRINK_AVX512 1
+    #else
+    #define SHRINK_AVX512 0
+    #endif
+    """
+    const bint SHRINK_AVX512
+
 # gcc if-converts (and so vectorizes) these exact shapes under its default
 # -ftrapping-math; small rewrites (an `&` of the compares, an addition after a
 # select, a select between two computed arms) leave "control flow in loop".
@@ -294,12 +305,16 @@ cdef inline real firm_gradient(real x, real lo, real hi, real g) noexcept nogil:
     if real is float:
         slope = 1 if beyond else s
     else:
-        # 1 beyond, s in the middle zone, by arithmetic (s is finite, so both
-        # products are exact): with a select, gcc moved the slope's division
-        # into the select's arm, and the AVX-512 loop kept it (a masked vdivpd
-        # per vector instead of one division before the loop)
-        b = 1 if beyond else 0
-        slope = s * (1 - b) + b
+        if SHRINK_AVX512:
+            # 1 beyond, s in the middle zone, by arithmetic (s is finite, so
+            # both products are exact): with a select, gcc moved the slope's
+            # division into the select's arm, and the AVX-512 loop kept it (a
+            # masked vdivpd per vector instead of one division before the
+            # loop). Elsewhere the select is hoisted and two instructions shorter.
+            b = 1 if beyond else 0
+            slope = s * (1 - b) + b
+        else:
+            slope = 1 if beyond else s
     slope = slope if x == x else x
     cdef real gb = 0 if band else g
     cdef real y
