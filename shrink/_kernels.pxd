@@ -17,6 +17,17 @@ from libc.math cimport INFINITY, NAN, isinf, isnan
 
 from shrink._libm cimport real, copysign_, fabs_, fma_, hypot_, sqrt_
 
+cdef extern from *:
+    """
+    /* 1 where the loops are compiled for AVX-512 (masked vector operations) */
+    #if defined(__AVX512F__)
+    #define SHRINK_AVX512 1
+    #else
+    #define SHRINK_AVX512 0
+    #endif
+    """
+    const bint SHRINK_AVX512
+
 # gcc if-converts (and so vectorizes) these exact shapes under its default
 # -ftrapping-math; small rewrites (an `&` of the compares, an addition after a
 # select, a select between two computed arms) leave "control flow in loop".
@@ -156,8 +167,8 @@ cdef inline void softshrink_complex(real re, real im, real lq, real* out) noexce
 # are branch-free like the ones above; every intermediate is computed from
 # operands selected first, so that no lane divides by 0 or overflows where the
 # result is +0.0 or x (no FP flag, NOTES.md). float32 kernels that round more
-# than once compute in double and round once (the float16 loops call them with
-# float, so they do too).
+# than once compute in double and round once (the float16 and bfloat16 loops
+# call them with float, so they do too).
 
 cdef inline real garrote_magnitude(real a, real lc) noexcept nogil:
     """a - lc**2 / a for a > lc >= 0, as (a - lc) * (1 + lc / a): a - lc is exact
@@ -225,16 +236,37 @@ cdef inline real garrote_backward(real g, real x, real lq) noexcept nogil:
 
 cdef inline real usable_pair_low(real lo, real hi) noexcept nogil:
     """lo when 0 <= lo <= hi (both usable), else -1: the firm kernels then give NaN."""
-    return lo if (lo >= 0 and hi >= 0 and lo <= hi) else -1
+    # thresholds reach the kernels through usable_lambd (no NaN: these ordered
+    # compares raise no flag); & rather than `and`: gcc does not if-convert the
+    # short-circuit's conditional compare (it "could trap")
+    cdef bint ok = (lo >= 0) & (hi >= 0) & (lo <= hi)
+    return lo if ok else -1
 
 
-cdef inline real firm_middle(real a, real lo, real hi, real d) noexcept nogil:
-    """hi * (a - lo) / (hi - lo) for lo < a <= hi, d = hi - lo > 0, as
-    (hi / d) * (a - lo), at most hi: the slope hi / d >= 1 cannot underflow
-    (hi * ((a - lo) / d) did, for hi near the largest float), and the product
-    is at most hi where hi * (a - lo) could overflow."""
-    cdef real y = (hi / d) * (a - lo)
+cdef inline real firm_middle(real a, real lo, real hi, real slope) noexcept nogil:
+    """hi * (a - lo) / (hi - lo) for lo < a <= hi, as slope * (a - lo) with
+    slope = firm_slope(...) = hi / (hi - lo), at most hi: the slope >= 1 cannot
+    underflow (hi * ((a - lo) / d) did, for hi near the largest float), and
+    the product is at most hi where hi * (a - lo) could overflow. The slope
+    depends on the thresholds only: with broadcast thresholds gcc computes it
+    once, before the loop."""
+    cdef real y = slope * (a - lo)
     return y if y < hi else hi
+
+
+cdef inline real firm_slope(real lc, real hc) noexcept nogil:
+    """hc / (hc - lc); hc for an empty middle zone (hc == lc), where no lane
+    uses it. d + (d == 0) rather than a select of 1: no select arm for gcc to
+    move the division into (hc - lc >= 0: lc <= hc once sanitised)."""
+    cdef real d = hc - lc
+    return hc / (d + <real>(d == 0))
+
+
+cdef inline double firm_slope_f32(float lc, float hc) noexcept nogil:
+    """firm_slope in double for float32 thresholds, hc - lc exact in double (in
+    float32 it may round: lambd_high = 3e38, lambd_low = 0.1)."""
+    cdef double d = <double>hc - <double>lc
+    return <double>hc / (d + <double>(d == 0))
 
 
 cdef inline real firm(real x, real lo, real hi) noexcept nogil:
@@ -244,20 +276,14 @@ cdef inline real firm(real x, real lo, real hi) noexcept nogil:
     cdef bint band = in_band(x, lc)
     cdef bint middle = (not band) and in_band(x, hc)
     cdef real a = fabs_(x) if middle else hc  # middle lanes only: no 0/0 elsewhere
-    cdef real d = hc - lc
-    cdef real ds = d if d > 0 else 1
     cdef real m
     if real is float:
-        m = <float>firm_middle(<double>a, <double>lc, <double>hc, <double>ds)
+        m = <float>firm_middle(<double>a, <double>lc, <double>hc, firm_slope_f32(lc, hc))
     else:
-        m = firm_middle(a, lc, hc, ds)
+        m = firm_middle(a, lc, hc, firm_slope(lc, hc))
     cdef real passed = x + 0  # x outside both zones (x != 0 there)
     cdef real y = 0 if band else (copysign_(m, x) if middle else passed)
     return y if lq >= 0 else NAN
-
-
-cdef inline real firm_slope(real lc, real hc, real d) noexcept nogil:
-    return hc / d
 
 
 cdef inline real firm_gradient(real x, real lo, real hi, real g) noexcept nogil:
@@ -270,14 +296,25 @@ cdef inline real firm_gradient(real x, real lo, real hi, real g) noexcept nogil:
     cdef real hc = hi if lq >= 0 else 0
     cdef bint band = in_band(x, lc)
     cdef bint beyond = not in_band(x, hc)
-    cdef real d = hc - lc
-    cdef real ds = d if d > 0 else 1
     cdef real s
     if real is float:
-        s = <float>firm_slope(<double>lc, <double>hc, <double>ds)
+        s = <float>firm_slope_f32(lc, hc)
     else:
-        s = firm_slope(lc, hc, ds)
-    cdef real slope = 1 if beyond else s
+        s = firm_slope(lc, hc)
+    cdef real slope, b
+    if real is float:
+        slope = 1 if beyond else s
+    else:
+        if SHRINK_AVX512:
+            # 1 beyond, s in the middle zone, by arithmetic (s is finite, so
+            # both products are exact): with a select, gcc moved the slope's
+            # division into the select's arm, and the AVX-512 loop kept it (a
+            # masked vdivpd per vector instead of one division before the
+            # loop). Elsewhere the select is hoisted and two instructions shorter.
+            b = 1 if beyond else 0
+            slope = s * (1 - b) + b
+        else:
+            slope = 1 if beyond else s
     slope = slope if x == x else x
     cdef real gb = 0 if band else g
     cdef real y

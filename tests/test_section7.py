@@ -172,6 +172,31 @@ def test_firm_accuracy(name, dt):
     print(f"\n{name} {np.dtype(dt).name}: worst {worst:.3f} ULP")
 
 
+def test_firm_float32_correctly_rounded_where_the_band_width_is_not_a_float32():
+    """float32 firm's slope lambd_high / (lambd_high - lambd_low) comes from
+    the exact difference: where lambd_high - lambd_low is not a float32 value,
+    a difference rounded to float32 first is off by up to 2**-24, which puts a
+    middle-zone result just below a power of two nearly 1 ULP off (0.99999982
+    ULP before this test). With the exact difference the double value is
+    within about 2**-52 of the slope before its one rounding: correctly rounded
+    but for results within 2**-20 ULP of a tie, which these points avoid."""
+    f32 = np.float32
+    pairs = [(np.nextafter(f32(1), f32(0)), f32(16777218.0)),  # 2**24 + 2 - (1 - 2**-24)
+             (f32(0.1), f32(3e38)), (f32(1.5), f32(16777218.0)),
+             (f32(3e-45), f32(1e-30)), (f32(1e-30), f32(7.0))]
+    for lo, hi in pairs:
+        # results just below 2**24, where a relative error is worth the most ULPs
+        below = f32(16777216) - np.arange(1, 600, dtype=f32)
+        x = np.concatenate([np.linspace(lo, hi, 1001, dtype=f32)[1:], below[(below > lo) & (below <= hi)]])
+        with strict():
+            got, grad = ufuncs.firm(x, lo, hi), ufuncs.firm_grad(x[:1], lo, hi)
+        slope = exact(hi) / (exact(hi) - exact(lo))
+        for xi, gi in zip(x, got):
+            want = firm_exact(exact(xi), exact(lo), exact(hi))
+            assert ulp_error(gi, want, np.float32) <= 0.5 + 2.0 ** -20, (xi, lo, hi, gi)
+        assert ulp_error(grad[0], slope, np.float32) <= 0.5 + 2.0 ** -20, (lo, hi, grad[0])
+
+
 @pytest.mark.parametrize("dt", REAL, ids=REAL_IDS)
 def test_shrink_is_one_correctly_rounded_operation(dt):
     """x - bias / x + bias outside the band, rounded once (NumPy's own
