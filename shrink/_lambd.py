@@ -107,13 +107,34 @@ def check_order(func: str, low_name: str, low: Any, high_name: str, high: Any) -
             raise ValueError(f"{func}: {low_name} must be <= {high_name}, got "
                              f"{low_name}={_shown(low)} > {high_name}={_shown(high)}")
         return
-    lows, highs = np.broadcast_arrays(lows, highs)
-    bad = lows > highs
+    # min and max reduce without temporaries, and broadcasting changes no
+    # value: every low below every high settles the common case at no cost
+    if not lows.size or not highs.size or lows.max() <= highs.min():
+        return
+    if _ordered(lows, highs):
+        return
+    lows, highs = np.broadcast_arrays(lows, highs)  # only a failure pays for locating the value
+    with np.errstate(invalid="ignore"):
+        bad = lows > highs
     if bad.any():
         index = tuple(int(i) for i in np.argwhere(bad)[0])
         raise ValueError(f"{func}: {low_name} must be <= {high_name}, got "
                          f"{low_name}={_shown(lows[index])} > "
                          f"{high_name}={_shown(highs[index])} at index {index}")
+
+
+# elements compared at a time where the ranges of low and high overlap: the
+# temporary stays a few kB (SPEC §6: no extra memory with out=, an array
+# threshold included)
+_ORDER_BLOCK = 1024
+
+
+def _ordered(lows: NDArray[Any], highs: NDArray[Any]) -> bool:
+    """Whether lows <= highs everywhere (broadcast against each other), without
+    a temporary of their size: the pairs are compared in blocks of _ORDER_BLOCK."""
+    blocks = np.nditer([lows, highs], flags=["external_loop", "buffered", "zerosize_ok"],
+                       op_flags=[["readonly"], ["readonly"]], buffersize=_ORDER_BLOCK)
+    return not any((low > high).any() for low, high in blocks)
 
 
 def _shown(value: Any) -> object:
