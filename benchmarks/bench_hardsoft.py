@@ -8,7 +8,7 @@ import numpy as np
 
 from .common import (
     COMPLEX, HARDSOFT_BACKWARD, HARDSOFT_FORWARD, HARDSOFT_GRAD, LAMBDAS, LAYOUTS,
-    REAL, SIZES, check_size, make_array, make_case, make_out,
+    REAL, SIZES, ReferenceInputs, check_size, make_case,
 )
 
 
@@ -42,18 +42,8 @@ class Backward(_Base):
     params = [HARDSOFT_BACKWARD, REAL, SIZES, LAYOUTS, LAMBDAS]
 
 
-class Reference:
+class Reference(ReferenceInputs):
     """The SPEC section 6 references on the same inputs and layouts."""
-    timeout = 120
-    repeat = (3, 20, 10.0)
-    params = [REAL + COMPLEX, SIZES, LAYOUTS]
-    param_names = ["dtype", "N", "layout"]
-
-    def setup(self, dtype, n, layout):
-        check_size(n, dtype, layout)
-        self.x = make_array(dtype, n, layout)
-        self.g = make_array(dtype, n, layout, seed_offset=1, scale=1.0)
-        self.out = make_out(dtype, self.x, layout)
 
     def time_negative(self, dtype, n, layout):
         np.negative(self.x, out=self.out)

@@ -3,7 +3,7 @@ import numpy as np
 
 from .common import (
     COMPLEX, LAYOUTS, REAL, SIZES, TANH_BACKWARD, TANH_FORWARD, TANH_GRAD,
-    check_size, make_array, make_case, make_out,
+    ReferenceInputs, check_size, make_case,
 )
 
 
@@ -35,17 +35,8 @@ class Backward(_Base):
     params = [TANH_BACKWARD, REAL, SIZES, LAYOUTS]
 
 
-class Reference:
+class Reference(ReferenceInputs):
     """``np.tanh(x, out=y)`` on the same inputs and layouts."""
-    timeout = 120
-    repeat = (3, 20, 10.0)
-    params = [REAL + COMPLEX, SIZES, LAYOUTS]
-    param_names = ["dtype", "N", "layout"]
-
-    def setup(self, dtype, n, layout):
-        check_size(n, dtype, layout)
-        self.x = make_array(dtype, n, layout)
-        self.out = make_out(dtype, self.x, layout)
 
     def time_tanh(self, dtype, n, layout):
         np.tanh(self.x, out=self.out)

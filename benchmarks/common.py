@@ -8,6 +8,8 @@ results written with ``out=``.
 
 Skipped combinations raise ``NotImplementedError`` in ``setup`` (asv's skip).
 """
+import platform
+
 import numpy as np
 
 import shrink.ufuncs as su
@@ -132,3 +134,31 @@ def make_case(name, dtype, n, layout, lambd="scalar"):
     out = make_out(dtype, x, layout)
     return getattr(su, name), tuple(args), out
 
+
+class ReferenceInputs:
+    """What the SPEC section 6 reference benchmarks time on: x (and g, for
+    the backwards' ``np.add(g, x)``) and an ``out=`` of each dtype, size and
+    layout, as the shrink benchmarks have them."""
+    timeout = 120
+    repeat = (3, 20, 10.0)
+    params = [REAL + COMPLEX, SIZES, LAYOUTS]
+    param_names = ["dtype", "N", "layout"]
+
+    def setup(self, dtype, n, layout):
+        check_size(n, dtype, layout)
+        self.x = make_array(dtype, n, layout)
+        self.g = make_array(dtype, n, layout, seed_offset=1, scale=1.0)
+        self.out = make_out(dtype, self.x, layout)
+
+
+def cpu_name():
+    """The CPU's model name (/proc/cpuinfo), or what platform knows of it: the
+    scripts print it beside every figure they measure."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()

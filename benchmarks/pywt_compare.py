@@ -13,7 +13,6 @@ sign of zero, or within the ULPs pywt's own rounding costs for garrote/firm).
 """
 import argparse
 import os
-import platform
 import sys
 import timeit
 
@@ -27,6 +26,11 @@ try:
 except ImportError:  # an in-place build in this checkout
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     import shrink  # noqa: E402
+
+try:  # asv imports this file as benchmarks.pywt_compare
+    from .common import cpu_name
+except ImportError:  # run as a script: benchmarks/ is sys.path[0]
+    from common import cpu_name  # noqa: E402
 
 LAMBD, LOW, HIGH = 0.5, 0.5, 1.5
 
@@ -50,17 +54,6 @@ ROWS = [
     ("pywt.threshold_firm(x, lo, hi)", "shrink.firm(x, lo, hi)",
      lambda x: pywt.threshold_firm(x, LOW, HIGH), lambda x: shrink.firm(x, LOW, HIGH)),
 ]
-
-
-def cpu_name():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 def agree(ours, theirs, dtype):

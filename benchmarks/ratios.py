@@ -87,6 +87,11 @@ SEED = 20261123
 
 from shrink._table import DECLARED, EXAMPLES, UFUNCS  # noqa: E402
 
+try:  # asv imports this file as benchmarks.ratios
+    from .common import cpu_name  # noqa: E402
+except ImportError:  # run as a script: benchmarks/ is sys.path[0]
+    from common import cpu_name  # noqa: E402
+
 # From the table: the families memory limits (hard/soft and SPEC section 7's,
 # references np.negative / np.add) and the one the kernel limits (tanhshrink).
 HARDSOFT = [u.name for u in UFUNCS if not u.compute_bound]
@@ -99,17 +104,6 @@ SECTION7 = {u.name for u in UFUNCS if u.family not in ("hardshrink", "softshrink
 # The value each threshold parameter is timed with: its example in the table.
 PARAM_VALUES = EXAMPLES
 CASES = ["N=1e7 contig", "N=1000", "N=1000 ufunc", "strided x2", "transposed"]
-
-
-def cpu_name():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 def cpu_flags():

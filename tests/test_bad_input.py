@@ -1,5 +1,6 @@
-"""The bad-input matrix: every bad lambd, x, grad_output, out= and where=,
-through all nine public functions and the raw ufuncs.
+"""The bad-input matrix: every bad threshold parameter (lambd, lambd_low,
+lambd_high, bias), x, grad_output, out= and where=, through every public
+function of shrink._table and the raw ufuncs.
 
 For each case: the exact exception class; for the public functions a message that
 names the function, the parameter and the value (SPEC §2, §3); NumPy's own error
@@ -20,7 +21,7 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from spec_cases import (  # noqa: E402
-    FUNCS, LAMBD_NAMES, NAMES, args_for, pyfunc, quiet_fp, ufunc,
+    FAMILY, FUNCS, NAME_PARAMS, NAMES, args_for, is_signed, param_values, pyfunc, quiet_fp, ufunc, with_param,
 )
 
 X = [-3.0, -0.5, 0.25, 2.0]
@@ -94,10 +95,27 @@ X_DTYPES = [np.float16, np.float32, np.float64, np.longdouble, np.complex128, np
 MODES = ["plain", "out", "out-where", "in-place", "dtype"]
 
 
-def _call(name, x, lam, g, mode):
-    """Call name in one of MODES; returns the call and every array it touches."""
+def _param_cases(cases):
+    """(name, param, *case) for every threshold parameter: a signed one (bias)
+    takes any finite real, so a negative value is no bad case there and its
+    message asks for "finite" only."""
+    for name, param in NAME_PARAMS:
+        for case in cases:
+            value, cls, shown = case.values[:3]
+            if is_signed(name, param):
+                if cls is ValueError and "finite and >= 0" in shown and not any(
+                        w in shown for w in ("nan", "inf")) and "10000" not in shown:
+                    continue
+                shown = shown.replace("finite and >= 0", "finite")
+            yield pytest.param(name, param, value, cls, shown, *case.values[3:],
+                               id=f"{name}-{param}-{case.id}")
+
+
+def _call(name, x, lam, g, mode, param="lambd"):
+    """Call name in one of MODES, `lam` as the parameter `param` (the others
+    valid); returns the call and every array it touches."""
     f = pyfunc(name)
-    args = args_for(name, x, lam, g)
+    args = args_for(name, x, g=g, params=with_param(name, param, lam))
     result_dtype = np.result_type(x, 0.5) if x.dtype.kind in "iu" else x.dtype
     out = np.full(x.shape, 7, result_dtype)
     if mode == "plain":
@@ -114,9 +132,8 @@ def _call(name, x, lam, g, mode):
     raise AssertionError(mode)
 
 
-@pytest.mark.parametrize("name", LAMBD_NAMES)
-@pytest.mark.parametrize("lam,cls,shown", BAD_LAMBD)
-def test_bad_lambd_matrix(name, lam, cls, shown):
+@pytest.mark.parametrize("name,param,lam,cls,shown", list(_param_cases(BAD_LAMBD)))
+def test_bad_lambd_matrix(name, param, lam, cls, shown):
     for dt in X_DTYPES:
         if np.dtype(dt).kind == "c" and FUNCS[name].kind != "forward":
             continue
@@ -125,11 +142,11 @@ def test_bad_lambd_matrix(name, lam, cls, shown):
                 continue  # an int x cannot hold the float result anyway
             x = np.array(X if np.dtype(dt).kind != "i" else [-3, 0, 1, 2], dt)
             g = np.linspace(-1.0, 2.0, 4).astype(dt if np.dtype(dt).kind != "c" else np.float64)
-            call, extra = _call(name, x, lam, g, mode)
+            call, extra = _call(name, x, lam, g, mode, param)
             snap = snapshot(x, g, lam, *extra)
             with quiet_fp():
                 error = raises_exactly(cls, call)
-            assert str(error) == f"{name}: lambd must be {_expected_head(shown)}{shown}", \
+            assert str(error) == f"{name}: {param} must be {_expected_head(shown)}{shown}", \
                 f"{np.dtype(dt).name} {mode}: {error}"
             assert_unchanged(snap)
 
@@ -157,21 +174,32 @@ OUT_OF_RANGE = [
 
 
 # complex x only for the forward functions: grads and backwards are real only
-OUT_OF_RANGE_CASES = [pytest.param(*case.values, name, id=f"{case.id}-{name}")
-                      for case in OUT_OF_RANGE for name in LAMBD_NAMES
+OUT_OF_RANGE_CASES = [pytest.param(*case.values, name, param, id=f"{case.id}-{name}-{param}")
+                      for case in OUT_OF_RANGE for name, param in NAME_PARAMS
                       if np.dtype(case.values[0]).kind != "c" or FUNCS[name].kind == "forward"]
 
 
-@pytest.mark.parametrize("dt,lam,kw,shown,real,name", OUT_OF_RANGE_CASES)
-def test_lambd_out_of_the_dtype_range(name, dt, lam, kw, shown, real):
+@pytest.mark.parametrize("dt,lam,kw,shown,real,name,param", OUT_OF_RANGE_CASES)
+def test_lambd_out_of_the_dtype_range(name, param, dt, lam, kw, shown, real):
     x = np.array([3, 0, 1, 2], dt)
     g = np.ones(4, dt if np.dtype(dt).kind != "c" else np.float32)
     out = np.full(4, 7, kw.get("dtype", np.result_type(x, np.float16)))
+    params = with_param(name, param, lam)
+    if np.dtype(dt).kind == "i":  # the other parameters ints too, or a Python float makes float64
+        params = tuple(p if p is lam else int(p) for p in params)
     snap = snapshot(x, g, out)
     with quiet_fp():
-        error = raises_exactly(ValueError, lambda: pyfunc(name)(*args_for(name, x, lam, g),
-                                                                out=out, **kw))
-    assert str(error) == f"{name}: lambd must be finite in the result dtype {real}, got {shown}"
+        error = raises_exactly(ValueError, lambda: pyfunc(name)(
+            *args_for(name, x, g=g, params=params), out=out, **kw))
+    message = f"{name}: {param} must be finite in the result dtype {real}, got {shown}"
+    if param in FAMILY[FUNCS[name].family].ordered[:-1]:
+        # too large for the dtype is also larger than the parameter after it:
+        # either check may speak first, each names the parameter and the value
+        shown_order = re.escape(shown.split(" at ")[0]).replace(r"\.0", r"(\.0)?")
+        assert str(error) == message or re.fullmatch(
+            rf"{name}: {param} must be <= \w+, got {param}={shown_order} > .*", str(error)), str(error)
+    else:
+        assert str(error) == message
     assert_unchanged(snap)
 
 
@@ -208,7 +236,7 @@ def _operands_with(name, bad, where_bad):
     """Positional operands of name with `bad` as x or as grad_output."""
     good = np.array(X)
     if where_bad == "grad_output":  # spelled out: args_for reads g=None as "no g"
-        return [bad, good, 0.5][:FUNCS[name].nin]
+        return [bad, good, *param_values(name)]
     return args_for(name, bad, 0.5, good)
 
 
@@ -277,51 +305,57 @@ def test_bad_operand_raw_ufunc(name, operand, make, cls, shown):
 # lambd through the raw ufuncs: no check; out of the domain is NaN (SPEC §2)
 
 
-@pytest.mark.parametrize("name", LAMBD_NAMES)
+@pytest.mark.parametrize("name,param", NAME_PARAMS)
 @pytest.mark.parametrize("dt", [np.float16, np.float32, np.float64, np.longdouble],
                          ids=["float16", "float32", "float64", "longdouble"])
 @pytest.mark.parametrize("lam", [-0.5, -1, float("nan"), float("inf"), float("-inf"), 1e39,
                                  "per-element"])
-def test_raw_ufunc_lambd_out_of_domain_is_nan(name, dt, lam):
+def test_raw_ufunc_lambd_out_of_domain_is_nan(name, param, dt, lam):
     x = np.array(X + [0.0, -0.0, np.inf, np.nan], dt)
     g = np.full(x.shape, 2.0, dt)
+    signed = is_signed(name, param)
+    # out of the domain: NaN, inf, negative unless signed (bias), and for an
+    # ordered pair a value below the one before it (1e39 as lambd_low > lambd_high)
+    ordered_low = param in FAMILY[FUNCS[name].family].ordered[:-1]
     if lam == "per-element":
         lam = np.full(x.shape, 0.5)
         lam[[1, 6]] = [np.nan, -2.0]
-        nan_at = np.isnan(lam) | (lam < 0)
+        nan_at = np.isnan(lam) | ((lam < 0) & (not signed))
     else:
-        # 1e39 is finite in float64 and longdouble: a valid lambd there, no NaN
-        valid = lam == 1e39 and dt in (np.float64, np.longdouble)
+        # 1e39 is finite in float64 and longdouble: a valid value there, no NaN
+        with quiet_fp():
+            finite = bool(np.isfinite(dt(lam)))
+        valid = finite and (signed or lam >= 0) and not (ordered_low and lam > 1.5)
         nan_at = np.full(x.shape, not valid)
     with quiet_fp():
-        got = ufunc(name)(*args_for(name, x, lam, g))
+        got = ufunc(name)(*args_for(name, x, g=g, params=with_param(name, param, lam)))
     assert np.all(np.isnan(got[nan_at])), got
     assert not np.any(np.isnan(got[~nan_at & ~np.isnan(x)])), got
 
 
-@pytest.mark.parametrize("name", LAMBD_NAMES)
+@pytest.mark.parametrize("name,param", NAME_PARAMS)
 @pytest.mark.parametrize("lam", [0.5 + 1j, "0.5", None, BAD_OBJECT,
                                  np.array([0.5] * 4, dtype=object)],
                          ids=["complex", "str", "None", "object", "object-array"])
-def test_raw_ufunc_lambd_without_a_loop(name, lam):
+def test_raw_ufunc_lambd_without_a_loop(name, param, lam):
     """A lambd with no real loop is NumPy's TypeError, naming the ufunc."""
     x = np.array(X)
     out = np.full(4, 7.0)
     snap = snapshot(x, out)
     with pytest.raises(TypeError, match=f"ufunc '{name}'"):
-        ufunc(name)(*args_for(name, x, lam, np.ones(4)), out=out)
+        ufunc(name)(*args_for(name, x, g=np.ones(4), params=with_param(name, param, lam)), out=out)
     assert_unchanged(snap)
 
 
-@pytest.mark.parametrize("name", LAMBD_NAMES)
-def test_raw_ufunc_bool_lambd_is_a_number(name):
+@pytest.mark.parametrize("name,param", NAME_PARAMS)
+def test_raw_ufunc_bool_lambd_is_a_number(name, param):
     """NumPy promotes a bool operand to a number (as np.arctan2(x, True) does); the
     Python layer refuses it, the raw ufunc reads it as 0 or 1."""
     x = np.array(X + [1.0, -1.0])
     g = np.full(6, 2.0)
     for lam, number in ((True, 1.0), (np.False_, 0.0)):
-        got = ufunc(name)(*args_for(name, x, lam, g))
-        expected = ufunc(name)(*args_for(name, x, number, g))
+        got = ufunc(name)(*args_for(name, x, g=g, params=with_param(name, param, lam)))
+        expected = ufunc(name)(*args_for(name, x, g=g, params=with_param(name, param, number)))
         assert got.tobytes() == expected.tobytes()
 
 

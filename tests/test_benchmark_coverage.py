@@ -15,6 +15,7 @@ import inspect
 import itertools
 import json
 import os
+import subprocess
 import sys
 
 import numpy as np
@@ -23,6 +24,9 @@ import pytest
 import shrink
 import shrink._layers
 import shrink.ufuncs
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from spec_cases import subprocess_env  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BENCH_DIR = os.path.join(ROOT, "benchmarks")
@@ -173,6 +177,19 @@ def _run(cls, methods, combos, recorder):
             if hasattr(bench, "teardown"):
                 bench.teardown(*combo)
         return
+
+
+def test_every_benchmarks_module_imports_as_asv_imports_it():
+    """asv discovers benchmarks by importing every module of benchmarks/ as a
+    package module (benchmarks.ratios, benchmarks.pywt_compare): the scripts
+    there must import that way too, not only as scripts. In a subprocess, as
+    pywt_compare.py sets OMP_NUM_THREADS when imported."""
+    names = sorted(f[:-3] for f in os.listdir(BENCH_DIR) if f.endswith(".py") and f != "__init__.py")
+    assert {"ratios", "pywt_compare"} <= set(names)
+    code = "".join(f"import benchmarks.{n}\n" for n in names)
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=subprocess_env(),
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
 
 
 def test_there_are_benchmark_modules():

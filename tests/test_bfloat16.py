@@ -26,6 +26,7 @@ import pytest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import mp_oracle  # noqa: E402
 from optional import require  # noqa: E402
+from spec_cases import EXACT_NAMES  # noqa: E402
 
 import shrink  # noqa: E402
 from shrink._table import DECLARED, EXAMPLES, NAMES  # noqa: E402
@@ -128,7 +129,7 @@ def exact_reference(name, x, lam, bias, g):
     return bf16(out)
 
 
-EXACT = [n for n in NAMES if DECLARED[n].family in ("hardshrink", "softshrink", "shrink")]
+EXACT = EXACT_NAMES  # the families of one correctly rounded operation
 
 
 @pytest.mark.parametrize("name", EXACT)

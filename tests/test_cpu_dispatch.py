@@ -2,7 +2,8 @@
 
 Only the best build is used in-process; each other one is loaded in a subprocess
 with SHRINK_CPU_DISPATCH and must agree with the contract on its own: the
-hard/soft family bit for bit with the in-process results (it is exact), the
+exact families (hard/soft, shrink) bit for bit with the in-process results,
+garrote and firm within SPEC §7 of their exact Fraction values, the
 tanhshrink family within SPEC §5 of mpmath. So the baseline path that users
 without AVX2 run is tested here too.
 
@@ -22,6 +23,7 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import mp_oracle as O  # noqa: E402
+from spec_cases import EXACT_NAMES, LAMBD_NAMES, args_for, assert_matches_reference  # noqa: E402
 
 import shrink  # noqa: E402
 from shrink import _cpu  # noqa: E402
@@ -37,6 +39,7 @@ import shrink
 from shrink import ufuncs as U
 sys.path.insert(0, sys.argv[2])
 import mp_oracle as O
+from spec_cases import LAMBD_NAMES, args_for
 out = {"level": np.array(shrink.CPU_DISPATCH)}
 for name in %(dtypes)r:
     dt = np.dtype(name)
@@ -44,13 +47,8 @@ for name in %(dtypes)r:
     edges = np.array([0.5, -0.5, 0.0, -0.0, np.nan, np.inf, -np.inf, 0.25, 2.0], dt)
     xe = np.concatenate([edges, x[:: max(1, len(x) // 2000)]])
     g = np.linspace(-3, 3, len(xe)).astype(dt)
-    res = {
-        "tanhshrink": U.tanhshrink(x), "tanhshrink_grad": U.tanhshrink_grad(x),
-        "hardshrink": U.hardshrink(xe, 0.5), "softshrink": U.softshrink(xe, 0.5),
-        "hardshrink_grad": U.hardshrink_grad(xe, 0.5), "softshrink_grad": U.softshrink_grad(xe, 0.5),
-        "hardshrink_backward": U.hardshrink_backward(g, xe, 0.5),
-        "softshrink_backward": U.softshrink_backward(g, xe, 0.5),
-    }
+    res = {"tanhshrink": U.tanhshrink(x), "tanhshrink_grad": U.tanhshrink_grad(x)}
+    res.update({n: getattr(U, n)(*args_for(n, xe, 0.5, g)) for n in LAMBD_NAMES})
     out.update({name + "/" + k: v for k, v in res.items()})
 np.savez(sys.argv[1], **out)
 """ % {"dtypes": DTYPES}
@@ -157,20 +155,33 @@ def test_a_supported_build_that_fails_to_import_is_a_runtime_warning(tmp_path):
     assert str(broken) in run.stderr, run.stderr
 
 
-@pytest.mark.parametrize("name", ["hardshrink", "softshrink", "hardshrink_grad",
-                                  "softshrink_grad", "hardshrink_backward",
-                                  "softshrink_backward"])
+@pytest.mark.parametrize("name", EXACT_NAMES)
 @pytest.mark.parametrize("dtype", DTYPES)
-def test_hard_soft_family_identical_in_every_build(build, name, dtype):
+def test_exact_families_identical_in_every_build(build, name, dtype):
+    theirs, xe, g = _threshold_results(build, name, dtype)
+    ours = getattr(shrink.ufuncs, name)(*args_for(name, xe, 0.5, g))
+    assert O.same_bits(theirs, ours), f"{build['level']} differs from {shrink.CPU_DISPATCH}"
+
+
+@pytest.mark.parametrize("name", [n for n in LAMBD_NAMES if n not in EXACT_NAMES])
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_garrote_firm_within_their_bound_in_every_build(build, name, dtype):
+    """Not one rounded operation: each build within SPEC §7 of the exact value
+    (the edges and every 10th point)."""
+    theirs, xe, g = _threshold_results(build, name, dtype)
+    some = np.r_[:9, 9:xe.size:10]
+    assert_matches_reference(theirs[some], name, xe[some], 0.5, g[some], np.dtype(dtype),
+                             msg=f"{build['level']} {name}")
+
+
+def _threshold_results(build, name, dtype):
+    """The build's result for name and the operands the script gave it."""
     dt = np.dtype(dtype)
-    theirs = build[dtype + "/" + name]
     x = O.accuracy_points(dt)
     xe = np.concatenate([np.array([0.5, -0.5, 0.0, -0.0, np.nan, np.inf, -np.inf, 0.25, 2.0], dt),
                          x[:: max(1, len(x) // 2000)]])
     g = np.linspace(-3, 3, len(xe)).astype(dt)
-    args = (g, xe, 0.5) if name.endswith("backward") else (xe, 0.5)
-    ours = getattr(shrink.ufuncs, name)(*args)
-    assert O.same_bits(theirs, ours), f"{build['level']} differs from {shrink.CPU_DISPATCH}"
+    return build[dtype + "/" + name], xe, g
 
 
 @pytest.mark.parametrize("name", ["tanhshrink", "tanhshrink_grad"])

@@ -17,11 +17,12 @@ from optional import require  # noqa: E402
 da = require("dask.array")
 
 from spec_cases import (  # noqa: E402
-    FUNCS, LAMBD_NAMES, NAMES, assert_same_bits, pyfunc, ref_hardsoft, ufunc,
+    FUNCS, LAMBD_NAMES, NAME_PARAMS, NAMES, args_for, assert_matches_reference, assert_same_bits,
+    bad_cases, layers, param_values, pyfunc, requirement, ufunc, with_param,
 )
 
 LAMBD = 0.1
-LAYERS = [shrink.Hardshrink(LAMBD), shrink.Softshrink(LAMBD), shrink.Tanhshrink()]
+LAYERS = layers(LAMBD)
 
 
 def _data(seed=0):
@@ -34,7 +35,7 @@ def _data(seed=0):
 
 def _operands(name, g, x, lambd=LAMBD):
     ops = (g, x) if FUNCS[name].kind == "backward" else (x,)
-    return ops + ((lambd,) if FUNCS[name].has_lambd else ())
+    return ops + param_values(name, lambd)
 
 
 class CountingArray:
@@ -65,8 +66,8 @@ def test_lazy_same_chunks_numpy_values_threaded(layer, name):
     expected = func(*_operands(name, g, x))
     assert r.dtype == expected.dtype
     assert_same_bits(r.compute(scheduler="threads"), expected, name)
-    if FUNCS[name].has_lambd:  # and an independent oracle for the exact ones
-        assert_same_bits(expected, ref_hardsoft(name, x, LAMBD, g), name)
+    if FUNCS[name].has_lambd:  # and an independent oracle
+        assert_matches_reference(expected, name, x, LAMBD, g, msg=name)
 
 
 @pytest.mark.parametrize("layer", LAYERS, ids=repr)
@@ -86,10 +87,12 @@ def test_layer_objects_threaded(layer):
 def test_per_element_dask_lambd(name):
     g, x = _data(2)
     lambd = np.abs(np.random.default_rng(3).standard_normal(x.shape[1])) * 0.3
-    r = pyfunc(name)(*_operands(name, da.from_array(g, chunks=5), da.from_array(x, chunks=5),
-                                da.from_array(lambd, chunks=3)))
+    params = param_values(name, lambd)  # every threshold an array, in dask chunks
+    lazy = [da.from_array(p, chunks=3) if np.ndim(p) else p for p in params]
+    r = pyfunc(name)(*args_for(name, da.from_array(x, chunks=5), g=da.from_array(g, chunks=5),
+                               params=lazy))
     assert isinstance(r, da.Array)
-    assert_same_bits(r.compute(scheduler="threads"), ref_hardsoft(name, x, lambd, g))
+    assert_matches_reference(r.compute(scheduler="threads"), name, x, g=g, params=params)
 
 
 def test_bad_lambd_is_refused_before_dask_builds_a_graph():
@@ -107,22 +110,23 @@ def _bad_dask_lambd(bad):
 
 
 @pytest.mark.parametrize("x_kind", ["numpy", "dask"])
-@pytest.mark.parametrize("name", LAMBD_NAMES)
-@pytest.mark.parametrize("bad", [np.nan, -0.5, np.inf])
-def test_dask_lambd_is_checked_chunk_by_chunk_at_compute(name, bad, x_kind):
+@pytest.mark.parametrize("name,param,bad", bad_cases(NAME_PARAMS, [np.nan, -0.5, np.inf]))
+def test_dask_lambd_is_checked_chunk_by_chunk_at_compute(name, param, bad, x_kind):
     _, x = _data(5)
     x, g = x[:3], np.ones((3, 7))
     lambd, dlambd = _bad_dask_lambd(bad)
     if x_kind == "dask":
         x, g = da.from_array(x, chunks=2), da.from_array(g, chunks=2)
-    r = pyfunc(name)(*_operands(name, g, x, dlambd))  # lazy: nothing is computed yet
+    # lazy: nothing is computed yet
+    r = pyfunc(name)(*args_for(name, x, g=g, params=with_param(name, param, dlambd, 0.25)))
     assert isinstance(r, da.Array)
-    message = f"{name}: lambd must be finite and >= 0, got {bad!r} at index (2, 4)"
+    message = f"{name}: {param} must be {requirement(name, param)}, got {bad!r} at index (2, 4)"
     with pytest.raises(ValueError, match=re.escape(message)):
         r.compute(scheduler="threads")
     # the same values as a NumPy lambd: the same message, before any call
     with pytest.raises(ValueError, match=re.escape(message)):
-        pyfunc(name)(*_operands(name, np.asarray(g), np.asarray(x), lambd))
+        pyfunc(name)(*args_for(name, np.asarray(x), g=np.asarray(g),
+                               params=with_param(name, param, lambd, 0.25)))
 
 
 def test_dask_lambd_chunks_that_are_not_computed_are_not_checked():

@@ -13,8 +13,9 @@ import sys  # noqa: E402
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from optional import require  # noqa: E402
 from spec_cases import (
-    FUNCS, LAMBD_NAMES, NAMES, args_for, assert_same_bits, call, pyfunc, quiet_fp,
-    ref_hardsoft, ufunc,
+    FUNCS, LAMBD_NAMES, LAYER_CLASSES, NAMES, args_for, assert_same_bits, call, param_values,
+    pyfunc, quiet_fp,
+    assert_matches_reference, ufunc,
 )
 
 LAYERS = ["ufunc", "function"]
@@ -212,7 +213,7 @@ def test_outer(name):
     assert r.shape == (a.size, b.size)
     assert_same_bits(r, loop)
     if FUNCS[name].has_lambd:
-        assert_same_bits(r, ref_hardsoft(name, a[:, None], b[None, :], dtype=np.float64))
+        assert_matches_reference(r, name, a[:, None], b[None, :], dtype=np.float64)
 
 
 @pytest.mark.parametrize("name", [n for n in NAMES if FUNCS[n].nin <= 2])
@@ -271,7 +272,7 @@ def test_namespaces():
     for name in NAMES:
         assert isinstance(getattr(shrink.ufuncs, name), np.ufunc)
         assert callable(getattr(shrink, name))
-    for cls in ("Hardshrink", "Softshrink", "Tanhshrink"):
+    for cls in LAYER_CLASSES:
         assert isinstance(getattr(shrink, cls), type)
 
 
@@ -281,7 +282,8 @@ def test_python_layer_passes_weak_python_float(name):
     float16 (a float64 0-d array or np.float64 would promote)."""
     d = Duck()
     pyfunc(name)(*args_for(name, d, 0.5, np.ones(3)))
-    lam = d.calls[0][2][-1]
-    with quiet_fp():
-        assert np.result_type(np.float16(1), lam) == np.float16
-    assert lam == 0.5
+    params = FUNCS[name].params
+    for lam, want in zip(d.calls[0][2][-len(params):], param_values(name, 0.5)):
+        with quiet_fp():
+            assert np.result_type(np.float16(1), lam) == np.float16
+        assert type(lam) is float and lam == want

@@ -11,8 +11,8 @@ import sys  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from spec_cases import (
-    FUNCS, FORWARD_NAMES, LAMBD_NAMES, NAMES, NONFORWARD_NAMES, ONE_INPUT_NAMES, REAL_DTYPES,
-    REAL_IDS, args_for, assert_same_bits, g_pool, pyfunc, quiet_fp, ref_hardsoft, ufunc, value_pool,
+    BACKWARD_NAMES, FUNCS, FORWARD_NAMES, LAMBD_NAMES, NAMES, NONFORWARD_NAMES, ONE_INPUT_NAMES, REAL_DTYPES,
+    REAL_IDS, args_for, param_values, assert_same_bits, g_pool, pyfunc, quiet_fp, assert_matches_reference, ufunc, value_pool,
 )
 
 LAYERS = ["ufunc", "function"]
@@ -97,7 +97,7 @@ def test_one_input_int_promotion_like_tanh(layer, name, idt):
                                      (np.int8, np.float16), (np.float32, np.int16),
                                      (np.int32, np.float32)],
                          ids=lambda d: np.dtype(d).name)
-@pytest.mark.parametrize("name", ["hardshrink_backward", "softshrink_backward", "tanhshrink_backward"])
+@pytest.mark.parametrize("name", BACKWARD_NAMES)
 def test_backward_promotion(layer, name, gdt, xdt):
     g = np.array([1, -2, 3, 0, 2]).astype(gdt)
     x = np.array([2, 0, -1, 3, 0]).astype(xdt)
@@ -118,7 +118,7 @@ def test_int_x_with_float_lambd_like_arctan2(layer, name, idt):
     expected_dt = np.arctan2(x, 0.5).dtype
     assert expected_dt == np.float64  # NEP 50: int array with a Python float
     assert r.dtype == expected_dt
-    assert_same_bits(r, ref_hardsoft(name, x, 0.5, x, expected_dt))
+    assert_matches_reference(r, name, x, 0.5, x, expected_dt)
 
 
 @pytest.mark.parametrize("layer", LAYERS)
@@ -128,7 +128,7 @@ def test_bool_x(layer, name):
     for lam in (0.5, 1, np.float16(0.5), np.float32(1.5)):
         r = _f(layer, name)(*args_for(name, x, lam, x))
         assert r.dtype == np.arctan2(x, lam).dtype
-        assert_same_bits(r, ref_hardsoft(name, x, lam, x, r.dtype))
+        assert_matches_reference(r, name, x, lam, x, r.dtype)
 
 
 # --------------------------------------------------------------------------
@@ -163,7 +163,8 @@ def test_float16_equals_float32_rounded(layer, name, lam):
     lam16 = np.float16(lam)
     with quiet_fp():
         r16 = _f(layer, name)(*args_for(name, allx, lam16, g))
-        r32 = ufunc(name)(*args_for(name, allx.astype(np.float32), np.float32(lam16), g.astype(np.float32)))
+        params32 = [np.float32(p) for p in param_values(name, lam16)]  # the same values
+        r32 = ufunc(name)(*args_for(name, allx.astype(np.float32), g=g.astype(np.float32), params=params32))
         expected = r32.astype(np.float16)
     assert r16.dtype == np.float16
     assert_same_bits(r16, expected, f"{name} lam={lam}")
@@ -249,7 +250,7 @@ def test_values_independent_of_layer(name, dt):
 
 
 @pytest.mark.parametrize("layer", LAYERS)
-@pytest.mark.parametrize("name", ["hardshrink_backward", "softshrink_backward", "tanhshrink_backward"])
+@pytest.mark.parametrize("name", BACKWARD_NAMES)
 @pytest.mark.parametrize("dt", [np.float16, np.float32], ids=["float16", "float32"])
 def test_backward_python_scalar_g_is_weak(layer, name, dt):
     """g takes part in promotion like any operand (NEP 50): a Python float g keeps

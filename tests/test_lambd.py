@@ -1,4 +1,8 @@
-"""SPEC §2: λ (`lambd`), checked by the Python layer; unchecked in the raw ufuncs."""
+"""SPEC §2: λ (`lambd`), checked by the Python layer; unchecked in the raw ufuncs.
+
+SPEC §7 applies the same rules to every threshold parameter (lambd_low,
+lambd_high, bias: any finite real): the checks run for each parameter of each
+function in shrink._table, the others valid."""
 
 import inspect
 import re
@@ -11,8 +15,9 @@ import sys  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from spec_cases import (
-    FUNCS, LAMBD_NAMES, NOLAMBD_NAMES, REAL_DTYPES, REAL_IDS, args_for, assert_same_bits,
-    g_pool, pyfunc, quiet_fp, ref_hardsoft, strict_fp, ufunc, value_pool,
+    FAMILIES, FUNCS, KINDS, LAMBD_NAMES, NAME_PARAMS, NOLAMBD_NAMES, REAL_DTYPES, REAL_IDS, args_for,
+    assert_same_bits, bad_only_if_unsigned, is_signed, param_values, requirement, with_param,
+    g_pool, pyfunc, quiet_fp, assert_matches_reference, strict_fp, ufunc, value_pool,
 )
 
 X4 = [-3.0, -0.5, 0.25, 2.0]
@@ -30,13 +35,20 @@ def _g(n, dt=np.float64):
 # Signatures and defaults (§1)
 
 
+# SPEC §1, §7: lambd defaults to 0.5 and bias to 0.0; firm's thresholds have none
+SPEC_DEFAULTS = {"lambd": 0.5, "bias": 0.0, "lambd_low": inspect.Parameter.empty,
+                 "lambd_high": inspect.Parameter.empty}
+
+
 @pytest.mark.parametrize("name", LAMBD_NAMES)
 def test_signature_default_lambd(name):
     sig = inspect.signature(pyfunc(name))
     params = list(sig.parameters.values())
     first = ["grad_output", "x"] if FUNCS[name].kind == "backward" else ["x"]
-    assert [p.name for p in params[: len(first) + 1]] == first + ["lambd"]
-    assert sig.parameters["lambd"].default == 0.5
+    names = FUNCS[name].param_names
+    assert [p.name for p in params[: len(first) + len(names)]] == first + list(names)
+    for param in names:
+        assert sig.parameters[param].default == SPEC_DEFAULTS[param], param
     for kw, default in [("out", None), ("where", True), ("casting", "same_kind"),
                         ("order", "K"), ("dtype", None), ("subok", True)]:
         p = sig.parameters[kw]
@@ -44,23 +56,25 @@ def test_signature_default_lambd(name):
         assert p.default == default, kw
 
 
-@pytest.mark.parametrize("name", LAMBD_NAMES)
+@pytest.mark.parametrize("name", [n for n in LAMBD_NAMES if all(
+    SPEC_DEFAULTS[p] is not inspect.Parameter.empty for p in FUNCS[n].param_names)])
 @pytest.mark.parametrize("dt", [np.float32, np.float64], ids=["float32", "float64"])
 def test_default_lambd_is_half(name, dt):
     x = value_pool(dt, 0.5)
-    a = args_for(name, x, g=np.ones_like(x))[:-1]
+    a = args_for(name, x, g=np.ones_like(x))[:FUNCS[name].nin - len(FUNCS[name].params)]
     got = pyfunc(name)(*a)
-    assert_same_bits(got, ref_hardsoft(name, x, 0.5, np.ones_like(x), dt), name)
+    defaults = [SPEC_DEFAULTS[p] for p in FUNCS[name].param_names]
+    assert_matches_reference(got, name, x, g=np.ones_like(x), dtype=dt, msg=name, params=defaults)
 
 
 @pytest.mark.parametrize("name", LAMBD_NAMES)
 def test_lambd_by_keyword(name):
     x = _x(np.float64)
-    kw = {"x": x, "lambd": 1.0}
+    kw = {"x": x, **dict(zip(FUNCS[name].param_names, param_values(name, 1.0)))}
     if FUNCS[name].kind == "backward":
         kw["grad_output"] = np.full(4, 2.0)
     got = pyfunc(name)(**kw)
-    assert_same_bits(got, ref_hardsoft(name, x, 1.0, kw.get("grad_output"), np.float64), name)
+    assert_matches_reference(got, name, x, 1.0, kw.get("grad_output"), np.float64, msg=name)
 
 
 # --------------------------------------------------------------------------
@@ -103,7 +117,7 @@ def test_accepted_lambd(name, lam, dt):
     # and the value the contract defines
     expected_dt = np.arctan2(x, lam).dtype
     assert np.asarray(got).dtype == expected_dt
-    assert_same_bits(got, ref_hardsoft(name, x, lam, g, expected_dt), name)
+    assert_matches_reference(got, name, x, lam, g, expected_dt, msg=name)
 
 
 @pytest.mark.parametrize("name", LAMBD_NAMES)
@@ -114,7 +128,7 @@ def test_minus_zero_lambd_is_zero(name, dt):
     a = pyfunc(name)(*args_for(name, x, -0.0, g))
     b = pyfunc(name)(*args_for(name, x, 0.0, g))
     assert_same_bits(a, b, name)
-    assert_same_bits(a, ref_hardsoft(name, x, 0.0, g, dt), name)
+    assert_matches_reference(a, name, x, 0.0, g, dt, msg=name)
 
 
 @pytest.mark.parametrize("name", LAMBD_NAMES)
@@ -123,7 +137,7 @@ def test_largest_finite_lambd_accepted(name):
         m = np.finfo(dt).max
         x = value_pool(dt)
         got = pyfunc(name)(*args_for(name, x, m, np.ones_like(x)))
-        assert_same_bits(got, ref_hardsoft(name, x, m, np.ones_like(x), dt), f"{name} {dt}")
+        assert_matches_reference(got, name, x, m, np.ones_like(x), dt, msg=f"{name} {dt}")
     # float16's max as a Python float
     x = value_pool(np.float16)
     got = pyfunc(name)(*args_for(name, x, 65504.0, np.ones_like(x)))
@@ -135,7 +149,7 @@ def test_large_lambd_fine_when_result_dtype_is_wider(name):
     # 1e39 is finite in float64: float64 x, or a strong float64 λ with float32 x.
     x64 = _x(np.float64)
     got = pyfunc(name)(*args_for(name, x64, 1e39, np.ones(4)))
-    assert_same_bits(got, ref_hardsoft(name, x64, 1e39, np.ones(4), np.float64), name)
+    assert_matches_reference(got, name, x64, 1e39, np.ones(4), np.float64, msg=name)
     x32 = _x(np.float32)
     got = pyfunc(name)(*args_for(name, x32, np.float64(1e39), np.ones(4, np.float32)))
     assert np.asarray(got).dtype == np.float64
@@ -166,20 +180,20 @@ BAD_TYPES = [
 ]
 
 
-def _check_type_message(excinfo, name):
+def _check_type_message(excinfo, name, param="lambd"):
     msg = str(excinfo.value)
     assert re.search(rf"\b{name}\b", msg), msg
-    assert "lambd" in msg, msg
+    assert re.search(rf"\b{param}\b", msg), msg
 
 
-@pytest.mark.parametrize("name", LAMBD_NAMES)
+@pytest.mark.parametrize("name,param", NAME_PARAMS)
 @pytest.mark.parametrize("bad", BAD_TYPES)
-def test_rejected_lambd_type(name, bad):
+def test_rejected_lambd_type(name, param, bad):
     x = _x(np.float64)
     out = np.full(4, 7.0)
     with pytest.raises(TypeError) as excinfo:
-        pyfunc(name)(*args_for(name, x, bad, np.ones(4)), out=out)
-    _check_type_message(excinfo, name)
+        pyfunc(name)(*args_for(name, x, g=np.ones(4), params=with_param(name, param, bad)), out=out)
+    _check_type_message(excinfo, name, param)
     assert np.all(out == 7.0), "out= was written although the check failed"
 
 
@@ -187,8 +201,8 @@ def test_rejected_lambd_type(name, bad):
 # Rejected λ: ValueError, message format
 
 
-def _msg(name, shown):
-    return "^" + re.escape(f"{name}: lambd must be finite and >= 0, got ") + shown
+def _msg(name, shown, param="lambd"):
+    return "^" + re.escape(f"{name}: {param} must be {requirement(name, param)}, got ") + shown
 
 
 BAD_VALUES = [
@@ -215,27 +229,34 @@ BAD_VALUES = [
 ]
 
 
-@pytest.mark.parametrize("name", LAMBD_NAMES)
-@pytest.mark.parametrize("bad,shown", BAD_VALUES)
-def test_rejected_lambd_value(name, bad, shown):
+def _bad_for(cases):
+    """(name, param, *case): a signed parameter (bias) takes any finite real, so
+    its cases leave the negative finite values out."""
+    return [pytest.param(n, q, *c.values, id=f"{n}-{q}-{c.id}") for n, q in NAME_PARAMS
+            for c in cases if not (is_signed(n, q) and bad_only_if_unsigned(c.values[0]))]
+
+
+@pytest.mark.parametrize("name,param,bad,shown", _bad_for(BAD_VALUES))
+def test_rejected_lambd_value(name, param, bad, shown):
     x = np.ones((2, 2)) if np.ndim(bad) == 2 else _x(np.float64)
     g = np.ones(x.shape)
     out = np.full(x.shape, 7.0)
-    with pytest.raises(ValueError, match=_msg(name, shown)):
-        pyfunc(name)(*args_for(name, x, bad, g), out=out)
+    with pytest.raises(ValueError, match=_msg(name, shown, param)):
+        pyfunc(name)(*args_for(name, x, g=g, params=with_param(name, param, bad)), out=out)
     assert np.all(out == 7.0), "out= was written although the check failed"
 
 
-@pytest.mark.parametrize("name", LAMBD_NAMES)
+@pytest.mark.parametrize("name", [n for n in LAMBD_NAMES if "lambd" in FUNCS[n].param_names])
 def test_rejected_lambd_exact_example(name):
     # the two literal examples of SPEC §2
     with pytest.raises(ValueError) as e:
-        pyfunc(name)(*args_for(name, np.ones(3), -0.5, np.ones(3)))
+        pyfunc(name)(*args_for(name, np.ones(3), g=np.ones(3), params=with_param(name, "lambd", -0.5)))
     assert str(e.value) == f"{name}: lambd must be finite and >= 0, got -0.5"
     lam = np.ones((2, 2))
     lam[1, 1] = np.nan
     with pytest.raises(ValueError) as e:
-        pyfunc(name)(*args_for(name, np.ones((2, 2)), lam, np.ones((2, 2))))
+        pyfunc(name)(*args_for(name, np.ones((2, 2)), g=np.ones((2, 2)),
+                                params=with_param(name, "lambd", lam)))
     assert str(e.value) == f"{name}: lambd must be finite and >= 0, got nan at index (1, 1)"
 
 
@@ -257,10 +278,11 @@ NOT_FINITE_IN_RESULT = [
 ]
 
 
-@pytest.mark.parametrize("name,dt,bad,kw", [
-    pytest.param(n, *p.values, id=f"{n}-{p.id}") for n in LAMBD_NAMES for p in NOT_FINITE_IN_RESULT
+@pytest.mark.parametrize("name,param,dt,bad,kw", [
+    pytest.param(n, q, *p.values, id=f"{n}-{q}-{p.id}") for n, q in NAME_PARAMS
+    for p in NOT_FINITE_IN_RESULT
     if FUNCS[n].kind == "forward" or not np.issubdtype(p.values[0], np.complexfloating)])
-def test_lambd_not_finite_in_result_dtype(name, dt, bad, kw):
+def test_lambd_not_finite_in_result_dtype(name, param, dt, bad, kw):
     x = np.array([3, 0, 1, 2], dt) if np.issubdtype(dt, np.integer) else _x(dt)
     g = np.ones(4, dt)
     if np.issubdtype(dt, np.integer) and not kw:
@@ -268,30 +290,34 @@ def test_lambd_not_finite_in_result_dtype(name, dt, bad, kw):
         assert np.arctan2(x, 1).dtype == np.float16
     with pytest.raises(ValueError) as excinfo:
         with strict_fp():  # a ValueError, not an overflow warning/FloatingPointError from a cast
-            pyfunc(name)(*args_for(name, x, bad, g), **kw)
+            # the other parameters of bad's kind (ints with an int), so that
+            # they do not change the result dtype
+            others = 0 if isinstance(bad, int) else 0.0
+            pyfunc(name)(*args_for(name, x, g=g, params=with_param(name, param, bad, others)), **kw)
     msg = str(excinfo.value)
-    assert msg.startswith(f"{name}: lambd"), msg
+    assert msg.startswith(f"{name}: {param} must be"), msg
 
 
-@pytest.mark.parametrize("name", LAMBD_NAMES)
-@pytest.mark.parametrize("bad", [-0.5, float("nan"), float("inf"), np.array([0.5, -1.0, 1.0, 1.0]),
-                                 "x", None, True, 1j], ids=repr)
-def test_nothing_written_with_where(name, bad):
+@pytest.mark.parametrize("name,param,bad", _bad_for([
+    pytest.param(v, id=repr(v)) for v in (-0.5, float("nan"), float("inf"), np.array([0.5, -1.0, 1.0, 1.0]),
+                                          np.array([0.5, np.nan, 1.0, 1.0]), "x", None, True, 1j)]))
+def test_nothing_written_with_where(name, param, bad):
     x = _x(np.float32)
     out = np.full(4, 7.0, np.float32)
     where = np.array([True, False, True, True])
     with pytest.raises((ValueError, TypeError)):
-        pyfunc(name)(*args_for(name, x, bad, np.ones(4, np.float32)), out=out, where=where)
+        pyfunc(name)(*args_for(name, x, g=np.ones(4, np.float32), params=with_param(name, param, bad)),
+                     out=out, where=where)
     assert np.all(out == 7.0)
 
 
-@pytest.mark.parametrize("name", LAMBD_NAMES)
-def test_rejected_value_in_place(name):
-    # out=x with a bad λ leaves x alone
+@pytest.mark.parametrize("name,param", NAME_PARAMS)
+def test_rejected_value_in_place(name, param):
+    # out=x with a bad parameter leaves x alone
     x = _x(np.float64)
     keep = x.copy()
     with pytest.raises(ValueError):
-        pyfunc(name)(*args_for(name, x, -1.0, np.ones(4)), out=x)
+        pyfunc(name)(*args_for(name, x, g=np.ones(4), params=with_param(name, param, np.nan)), out=x)
     assert_same_bits(x, keep)
 
 
@@ -309,7 +335,7 @@ def test_python_float_lambd_keeps_narrow_dtype(name, layer, dt):
     got = f(*args_for(name, x, 0.1, g))
     assert got.dtype == dt
     # λ rounded to dt before comparing: |x| == dt(0.1) is in the band
-    assert_same_bits(got, ref_hardsoft(name, x, dt(0.1), g, dt), name)
+    assert_matches_reference(got, name, x, dt(0.1), g, dt, msg=name)
     assert np.all(got[:2] == 0) and not np.any(np.signbit(got[:2]))
 
 
@@ -342,7 +368,12 @@ X_DTYPES = [np.float16, np.float32, np.float64, np.longdouble, np.int8, np.uint8
             np.int32, np.int64, np.uint64, np.bool_]
 
 
-@pytest.mark.parametrize("name", ["hardshrink", "softshrink_grad", "hardshrink_backward"])
+# one function of each family with thresholds, the kinds taken in turn
+PROMOTION_NAMES = [f.ufunc(KINDS[i % len(KINDS)]).name
+                   for i, f in enumerate(f for f in FAMILIES if f.params)]
+
+
+@pytest.mark.parametrize("name", PROMOTION_NAMES)
 @pytest.mark.parametrize("layer", ["ufunc", "function"])
 @pytest.mark.parametrize("lam", LAMBD_KINDS)
 @pytest.mark.parametrize("xdt", X_DTYPES, ids=lambda d: np.dtype(d).name)
@@ -354,7 +385,7 @@ def test_promotion_like_a_binary_ufunc(name, layer, lam, xdt):
         expected_dt = np.arctan2(x, lam).dtype
     got = f(*args_for(name, x, lam, x))  # g of x's dtype too
     assert got.dtype == expected_dt
-    assert_same_bits(got, ref_hardsoft(name, x, lam, x, expected_dt), name)
+    assert_matches_reference(got, name, x, lam, x, expected_dt, msg=name)
 
 
 # --------------------------------------------------------------------------
@@ -367,41 +398,43 @@ def _bad_lams(dt):
             "-subnormal": -fi.smallest_subnormal, "-max": -fi.max}
 
 
-@pytest.mark.parametrize("name", LAMBD_NAMES)
 @pytest.mark.parametrize("dt", REAL_DTYPES, ids=REAL_IDS)
-@pytest.mark.parametrize("badkey", ["-0.5", "-1", "nan", "-inf", "-subnormal", "-max"])
-def test_raw_ufunc_bad_lambd_gives_nan(name, dt, badkey):
+@pytest.mark.parametrize("name,param,value,badkey", _bad_for([
+    pytest.param(v, k, id=k) for k, v in _bad_lams(np.float64).items()]))
+def test_raw_ufunc_bad_lambd_gives_nan(name, param, value, badkey, dt):
     bad = dt(_bad_lams(dt)[badkey])
     x = value_pool(dt)
     g = np.resize(g_pool(dt), x.shape)
     with quiet_fp():
-        got = ufunc(name)(*args_for(name, x, bad, g))
+        got = ufunc(name)(*args_for(name, x, g=g, params=with_param(name, param, bad, dt(0.5))))
     assert got.dtype == dt
     assert np.all(np.isnan(got)), f"{name}(x, {badkey}) not NaN at x={x[~np.isnan(got)]}"
 
 
-@pytest.mark.parametrize("name", LAMBD_NAMES)
+@pytest.mark.parametrize("name,param", NAME_PARAMS)
 @pytest.mark.parametrize("dt", REAL_DTYPES, ids=REAL_IDS)
-def test_raw_ufunc_per_element_bad_lambd(name, dt):
+def test_raw_ufunc_per_element_bad_lambd(name, param, dt):
     x = np.array([1.0, 0.0, -2.0, 0.25, 3.0, -0.0, 0.5, np.inf] * 5, dtype=dt)
-    lam = np.full(x.shape, 0.5, dt)
+    default = param_values(name, dt(0.5))[FUNCS[name].param_names.index(param)]
+    lam = np.full(x.shape, default, dt)
     lam[[3, 9, 17, 38]] = [-1.0, np.nan, -0.25, -np.inf]
     g = np.full(x.shape, -1.5, dt)
+    params = with_param(name, param, lam, dt(0.5))
     with quiet_fp():
-        got = ufunc(name)(*args_for(name, x, lam, g))
-    assert_same_bits(got, ref_hardsoft(name, x, lam, g, dt), name)
-    assert np.all(np.isnan(got[[3, 9, 17, 38]]))
+        got = ufunc(name)(*args_for(name, x, g=g, params=params))
+    assert_matches_reference(got, name, x, g=g, dtype=dt, msg=name, params=params)
+    assert np.all(np.isnan(got[[9, 38] if is_signed(name, param) else [3, 9, 17, 38]]))
 
 
-@pytest.mark.parametrize("name", LAMBD_NAMES)
+@pytest.mark.parametrize("name,param", NAME_PARAMS)
 @pytest.mark.parametrize("dt", REAL_DTYPES, ids=REAL_IDS)
-def test_raw_ufunc_bad_lambd_no_python_error_no_warning(name, dt):
-    """The raw ufunc never raises for λ; §4: no call warns on real inputs."""
+def test_raw_ufunc_bad_lambd_no_python_error_no_warning(name, param, dt):
+    """The raw ufunc never raises for a parameter; §4: no call warns on real inputs."""
     x = np.array([1.0, 0.0, -2.0, 0.25, 3.0, -0.0, 0.5, np.inf, -np.inf], dtype=dt)
     g = np.full(x.shape, 2.0, dt)
     with strict_fp():
-        for bad in (-0.5, np.nan, -np.inf):
-            got = ufunc(name)(*args_for(name, x, dt(bad), g))
+        for bad in (np.nan, -np.inf) if is_signed(name, param) else (-0.5, np.nan, -np.inf):
+            got = ufunc(name)(*args_for(name, x, g=g, params=with_param(name, param, dt(bad), dt(0.5))))
             assert np.all(np.isnan(got))
 
 

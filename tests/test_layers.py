@@ -1,4 +1,7 @@
-"""SPEC §1: layer objects Hardshrink / Softshrink / Tanhshrink."""
+"""SPEC §1: layer objects Hardshrink / Softshrink / Tanhshrink, and SPEC §7's
+Garrote / Firm / Shrink: every layer class of shrink._table, each threshold
+parameter checked once when the layer is built (test_section7.py pins the §7
+reprs)."""
 
 import pickle
 
@@ -11,10 +14,21 @@ import sys  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from optional import require, torch_or_skip  # noqa: E402
-from spec_cases import REAL_DTYPES, REAL_IDS, assert_same_bits, g_pool, quiet_fp, value_pool
+from spec_cases import (  # noqa: E402
+    FUNCS, LAYER_CLASSES as CLASSES, REAL_DTYPES, REAL_IDS, assert_same_bits, bad_only_if_unsigned,
+    g_pool, is_signed, param_values, quiet_fp, requirement, value_pool, with_param,
+)
 
-CLASSES = {"Hardshrink": "hardshrink", "Softshrink": "softshrink", "Tanhshrink": "tanhshrink"}
-LAMBD_CLASSES = ["Hardshrink", "Softshrink"]
+# PyTorch's layers with a threshold (its repr and default); LAMBD_CLASSES: every
+# layer class with threshold parameters, CLASS_PARAMS: each of its parameters
+TORCH_LAMBD_CLASSES = ["Hardshrink", "Softshrink"]
+LAMBD_CLASSES = [c for c, f in CLASSES.items() if FUNCS[f].params]
+CLASS_PARAMS = [(c, p) for c in LAMBD_CLASSES for p in FUNCS[CLASSES[c]].param_names]
+
+
+def _build(cls, param, value):
+    """The layer cls with `value` as `param`, its other parameters valid."""
+    return getattr(shrink, cls)(*with_param(CLASSES[cls], param, value))
 
 
 def _torch_repr(cls, *args):
@@ -24,7 +38,7 @@ def _torch_repr(cls, *args):
     return f"{cls}({', '.join(str(a) for a in args)})" if cls != "Tanhshrink" else "Tanhshrink()"
 
 
-@pytest.mark.parametrize("cls", LAMBD_CLASSES)
+@pytest.mark.parametrize("cls", TORCH_LAMBD_CLASSES)
 @pytest.mark.parametrize("lam", [None, 0.25, 1, 1e-3])
 def test_repr_as_pytorch(cls, lam):
     """SPEC §1: repr as PyTorch prints them (PyTorch prints str(lambd): 'Hardshrink(0.5)')."""
@@ -39,7 +53,7 @@ def test_repr_tanhshrink():
     assert repr(shrink.Tanhshrink()) == _torch_repr("Tanhshrink")
 
 
-@pytest.mark.parametrize("cls", LAMBD_CLASSES)
+@pytest.mark.parametrize("cls", TORCH_LAMBD_CLASSES)
 def test_lambd_attribute_and_default(cls):
     C = getattr(shrink, cls)
     assert C().lambd == 0.5
@@ -48,38 +62,41 @@ def test_lambd_attribute_and_default(cls):
     assert C(-0.0).lambd == 0  # -0.0 is >= 0
 
 
-@pytest.mark.parametrize("cls", LAMBD_CLASSES)
-@pytest.mark.parametrize("bad,shown", [(-0.5, "-0.5"), (float("nan"), "nan"), (float("inf"), "inf"),
-                                       (-1, "-1"), (np.float32(-2), "-2.0"),
-                                       (10**400, str(10**400))], ids=repr)
-def test_bad_lambd_value_at_construction(cls, bad, shown):
+BAD_VALUES = [(-0.5, "-0.5"), (float("nan"), "nan"), (float("inf"), "inf"), (-1, "-1"),
+              (np.float32(-2), "-2.0"), (10**400, str(10**400))]
+
+
+@pytest.mark.parametrize("cls,param,bad,shown", [
+    pytest.param(c, p, b, shown, id=f"{c}-{p}-{shown[:8]}") for c, p in CLASS_PARAMS
+    for b, shown in BAD_VALUES if not (is_signed(CLASSES[c], p) and bad_only_if_unsigned(b))])
+def test_bad_lambd_value_at_construction(cls, param, bad, shown):
     """The SPEC §2 messages, with the class name."""
     with pytest.raises(ValueError) as e:
-        getattr(shrink, cls)(bad)
-    assert str(e.value) == f"{cls}: lambd must be finite and >= 0, got {shown}"
+        _build(cls, param, bad)
+    assert str(e.value) == f"{cls}: {param} must be {requirement(CLASSES[cls], param)}, got {shown}"
 
 
-@pytest.mark.parametrize("cls", LAMBD_CLASSES)
+@pytest.mark.parametrize("cls,param", CLASS_PARAMS)
 @pytest.mark.parametrize("bad,shown", [(True, "True"), (np.bool_(False), "np.False_"), (1j, "1j"),
                                        ("0.5", "'0.5'"), (None, "None"), (object, repr(object))],
                          ids=repr)
-def test_bad_lambd_type_at_construction(cls, bad, shown):
+def test_bad_lambd_type_at_construction(cls, param, bad, shown):
     with pytest.raises(TypeError) as e:
-        getattr(shrink, cls)(bad)
-    assert str(e.value) == f"{cls}: lambd must be a real number, got {shown}"
+        _build(cls, param, bad)
+    assert str(e.value) == f"{cls}: {param} must be a real number, got {shown}"
 
 
-@pytest.mark.parametrize("cls", LAMBD_CLASSES)
+@pytest.mark.parametrize("cls,param", CLASS_PARAMS)
 @pytest.mark.parametrize("bad", [[0.5], (0.5, 1.0), np.array([0.5, 1.0]), np.array(0.5),
                                  np.array([0.5], dtype=object)], ids=repr)
-def test_layer_holds_one_threshold(cls, bad):
+def test_layer_holds_one_threshold(cls, param, bad):
     """Arrays are per-element thresholds: a function's job, not a layer's (a layer
-    is a value, equal and hashed by its lambd)."""
+    is a value, equal and hashed by its parameters)."""
     with pytest.raises(TypeError) as e:
-        getattr(shrink, cls)(bad)
+        _build(cls, param, bad)
     msg = str(e.value)
-    assert msg.startswith(f"{cls}: lambd must be a real number, got an array")
-    assert f"shrink.{CLASSES[cls]}(x, lambd)" in msg
+    assert msg.startswith(f"{cls}: {param} must be a real number, got an array")
+    assert f"shrink.{CLASSES[cls]}(x, " in msg
 
 
 def test_tanhshrink_takes_no_lambd():
@@ -88,8 +105,7 @@ def test_tanhshrink_takes_no_lambd():
 
 
 def _objs(cls, lam):
-    C = getattr(shrink, cls)
-    return C(lam) if cls in LAMBD_CLASSES else C()
+    return getattr(shrink, cls)(*param_values(CLASSES[cls], lam))
 
 
 @pytest.mark.parametrize("dt", REAL_DTYPES, ids=REAL_IDS)
@@ -100,7 +116,7 @@ def test_methods_equal_functions(cls, dt, lam):
     obj = _objs(cls, lam)
     x = value_pool(dt, lam)[None, :]
     g = g_pool(dt)[:, None]
-    la = (lam,) if cls in LAMBD_CLASSES else ()
+    la = param_values(fname, lam)
     with quiet_fp():
         fwd = getattr(shrink, fname)(x, *la)
         grd = getattr(shrink, fname + "_grad")(x, *la)
@@ -118,7 +134,7 @@ def test_scalars_and_lists(cls):
     fname = CLASSES[cls]
     r = obj(1.5)
     assert type(r) is np.float64
-    assert_same_bits(np.asarray(r), np.asarray(getattr(shrink, fname)(1.5)))
+    assert_same_bits(np.asarray(r), np.asarray(getattr(shrink, fname)(1.5, *param_values(fname, 0.5))))
     r = obj([1.0, -0.2, 3.0])
     assert isinstance(r, np.ndarray)
 
@@ -130,8 +146,8 @@ def test_pickle_layer(cls, lam):
     obj2 = pickle.loads(pickle.dumps(obj))
     assert type(obj2) is type(obj)
     assert repr(obj2) == repr(obj)
-    if cls in LAMBD_CLASSES:
-        assert obj2.lambd == obj.lambd
+    for param in FUNCS[CLASSES[cls]].param_names:
+        assert getattr(obj2, param) == getattr(obj, param)
     x = np.linspace(-3, 3, 25)
     assert_same_bits(obj2(x), obj(x))
     assert_same_bits(obj2.backward(x[::-1], x), obj.backward(x[::-1], x))
@@ -139,7 +155,7 @@ def test_pickle_layer(cls, lam):
 
 @pytest.mark.parametrize("cls", LAMBD_CLASSES)
 def test_float32_stays_float32(cls):
-    obj = getattr(shrink, cls)(0.1)
+    obj = _objs(cls, 0.1)
     x = np.array([0.1, -0.1, 0.3], np.float32)
     r = obj(x)
     assert r.dtype == np.float32
@@ -148,14 +164,14 @@ def test_float32_stays_float32(cls):
     assert obj.backward(x, x).dtype == np.float32
 
 
-@pytest.mark.parametrize("cls", LAMBD_CLASSES)
-def test_lambd_is_read_only(cls):
-    layer = getattr(shrink, cls)(0.25)
+@pytest.mark.parametrize("cls,param", CLASS_PARAMS)
+def test_lambd_is_read_only(cls, param):
+    layer = _build(cls, param, 0.75)
     with pytest.raises(AttributeError):
-        layer.lambd = 1.0
+        setattr(layer, param, 1.0)
     with pytest.raises(AttributeError):
         layer.threshold = 1.0  # no stray attributes either: a typo must not pass silently
-    assert layer.lambd == 0.25
+    assert getattr(layer, param) == 0.75
 
 
 def test_equality_and_hash_by_lambd():
@@ -190,7 +206,7 @@ def test_forward_out_and_keywords(cls):
     """forward(x, out=...) writes through the same ufunc path as the function."""
     obj = _objs(cls, 0.5)
     fname = CLASSES[cls]
-    la = (0.5,) if cls in LAMBD_CLASSES else ()
+    la = param_values(CLASSES[cls], 0.5)
     x = np.linspace(-2, 2, 9)
     out = np.full_like(x, 7.0)
     assert obj.forward(x, out=out) is out
@@ -213,10 +229,10 @@ def test_forward_out_and_keywords(cls):
 def test_lambd_too_large_for_the_dtype_is_caught_at_the_call(cls):
     """1e5 is a fine threshold for float32/float64, not for float16 (max 65504):
     the layer accepts it, and the call on float16 data raises, writing nothing."""
-    layer = getattr(shrink, cls)(1e5)
+    layer = _objs(cls, 1e5)
     assert layer(np.float32(3.0)) == 0
     out = np.full(3, 9, np.float16)
-    with pytest.raises(ValueError, match="lambd must be finite in the result dtype float16"):
+    with pytest.raises(ValueError, match=f"^{CLASSES[cls]}: lambd(_low)? must be finite in the result dtype float16"):
         layer(np.ones(3, np.float16), out=out)
     assert (out == 9).all()
 
@@ -263,7 +279,7 @@ def test_layers_accept_what_the_functions_accept(cls):
     sp = require("scipy.sparse")
     obj = _objs(cls, 0.5)
     func = getattr(shrink, CLASSES[cls])
-    la = (0.5,) if cls in LAMBD_CLASSES else ()
+    la = param_values(CLASSES[cls], 0.5)
     values = np.array([-2.0, -0.5, 0.25, 0.75, 3.0])
     series = pd.Series(values, index=list("abcde"), name="s")
     got = obj(series)

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from spec_cases import FUNCS, NAMES, assert_same_bits, pyfunc, quiet_fp, ufunc  # noqa: E402
+from spec_cases import FUNCS, NAMES, args_for, assert_same_bits, pyfunc, quiet_fp, ufunc  # noqa: E402
 
 import shrink  # noqa: E402
 
@@ -25,8 +25,7 @@ def _masked():
 
 
 def _call(func, name, g, x):
-    ops = (g, x) if FUNCS[name].kind == "backward" else (x,)
-    return func(*ops, *((LAMBD,) if FUNCS[name].has_lambd else ()))
+    return func(*args_for(name, x, LAMBD, g))
 
 
 @pytest.mark.parametrize("layer", ["ufunc", "function"])

@@ -13,7 +13,10 @@ from optional import require  # noqa: E402
 
 pd = require("pandas")
 
-from spec_cases import FUNCS, LAMBD_NAMES, NAMES, assert_same_bits, pyfunc, ufunc  # noqa: E402
+from spec_cases import (  # noqa: E402
+    FAMILY, FUNCS, NAME_PARAMS, NAMES, args_for, assert_same_bits, bad_only_if_unsigned, is_signed, layers,
+    param_values, pyfunc, requirement, ufunc, with_param,
+)
 
 import shrink  # noqa: E402
 
@@ -22,7 +25,7 @@ LAMBD = 0.25
 
 def _call(func, name, g, x):
     ops = (g, x) if FUNCS[name].kind == "backward" else (x,)
-    return func(*ops, *((LAMBD,) if FUNCS[name].has_lambd else ()))
+    return func(*ops, *param_values(name, LAMBD))
 
 
 def _frame(seed, index):
@@ -79,20 +82,24 @@ def test_two_series_align_on_the_index_as_np_add_does(name):
 
 def test_layer_objects_on_a_dataframe():
     x = _frame(3, pd.RangeIndex(5))
-    for layer in (shrink.Hardshrink(LAMBD), shrink.Softshrink(LAMBD), shrink.Tanhshrink()):
+    for layer in layers(LAMBD):
         r = layer(x)
         assert isinstance(r, pd.DataFrame) and r.index.equals(x.index)
         assert list(r.columns) == list(x.columns)
         assert_same_bits(r["f64"].to_numpy(), layer(x["f64"].to_numpy()))
 
 
-def _with_lambd(name, x, lambd, **keywords):
-    ops = (np.ones_like(x), x) if FUNCS[name].kind == "backward" else (x,)
-    return pyfunc(name)(*ops, lambd, **keywords)
+def _with_lambd(name, x, lambd, param=None, **keywords):
+    """name(x) with `lambd` as `param` (default: the first), the others valid
+    (above it where the parameters are ordered: firm's lambd_high)."""
+    param = param or FUNCS[name].param_names[0]
+    below = param in FAMILY[FUNCS[name].family].ordered[:-1]
+    params = with_param(name, param, lambd, 10.0 if below else 0.0)
+    return pyfunc(name)(*args_for(name, x, g=np.ones_like(x), params=params), **keywords)
 
 
-@pytest.mark.parametrize("name", LAMBD_NAMES)
-def test_bad_lambd_in_a_series_or_frame_is_refused_and_nothing_written(name):
+@pytest.mark.parametrize("name,param", NAME_PARAMS)
+def test_bad_lambd_in_a_series_or_frame_is_refused_and_nothing_written(name, param):
     """A pandas lambd is read as NumPy reads it (by position) and checked before
     the call: the message of an array lambd, and out= untouched."""
     x = np.array([[-2.0, 0.1], [3.0, 0.7], [0.2, -0.3]])
@@ -105,18 +112,20 @@ def test_bad_lambd_in_a_series_or_frame_is_refused_and_nothing_written(name):
         (pd.Series([0.5, None, 0.2], dtype="Float64"), x[:, 0], "nan at index (1,)"),
     ]
     for lambd, data, shown in cases:
+        if is_signed(name, param) and bad_only_if_unsigned(lambd):
+            continue  # any finite real is a bias
         out = np.full(data.shape, 7.0)
         with pytest.raises(ValueError, match=re.escape(
-                f"{name}: lambd must be finite and >= 0, got {shown}")):
-            _with_lambd(name, data, lambd, out=out)
+                f"{name}: {param} must be {requirement(name, param)}, got {shown}")):
+            _with_lambd(name, data, lambd, param, out=out)
         assert np.all(out == 7.0), "out= written although lambd was refused"
 
 
-@pytest.mark.parametrize("name", LAMBD_NAMES)
-def test_good_lambd_in_a_series_gives_the_array_result(name):
+@pytest.mark.parametrize("name,param", NAME_PARAMS)
+def test_good_lambd_in_a_series_gives_the_array_result(name, param):
     x = np.array([-2.0, 0.1, 3.0, -0.7])
     lambd = pd.Series([0.5, 0.0, 3.0, 0.2], name="lambd")
-    assert_same_bits(_with_lambd(name, x, lambd), _with_lambd(name, x, lambd.to_numpy()))
+    assert_same_bits(_with_lambd(name, x, lambd, param), _with_lambd(name, x, lambd.to_numpy(), param))
 
 
 def test_lambd_series_of_strings_or_bools_is_a_type_error():

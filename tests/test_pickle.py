@@ -19,10 +19,11 @@ import shrink
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from optional import require  # noqa: E402
-from spec_cases import NAMES, pyfunc, ref_hardsoft, subprocess_env, ufunc  # noqa: E402
+from spec_cases import (  # noqa: E402
+    FUNCS, LAYER_CLASSES as FAMILY_OF_LAYER, NAMES, args_for, layers, pyfunc, ref_exact, subprocess_env, ufunc,
+)
 
-LAYERS = [shrink.Hardshrink(0.1), shrink.Softshrink(0.1), shrink.Tanhshrink(),
-          shrink.Softshrink(np.float32(0.25))]
+LAYERS = layers(0.1) + [shrink.Softshrink(np.float32(0.25))]
 OBJECTS = ([ufunc(n) for n in NAMES] + [pyfunc(n) for n in NAMES])
 
 
@@ -105,8 +106,9 @@ def test_layer_pickle_copy_deepcopy(layer):
         assert np.array_equal(clone(x), layer(x))
         assert np.array_equal(clone.backward(x, x), layer.backward(x, x))
         assert clone == layer and hash(clone) == hash(layer)
-        if hasattr(layer, "lambd"):
-            assert type(clone.lambd) is type(layer.lambd)  # np.float32 stays np.float32
+        for param in FUNCS[FAMILY_OF_LAYER[type(layer).__name__]].param_names:
+            # np.float32 stays np.float32
+            assert type(getattr(clone, param)) is type(getattr(layer, param))
 
 
 def _apply(args):
@@ -120,13 +122,11 @@ def _worker_cases():
     g = np.linspace(3.0, -1.0, 11)
     cases = []
     for name in NAMES:
-        n_arrays = 2 if name.endswith("_backward") else 1
-        arrays = (g, x)[2 - n_arrays:]
-        lambd = (0.5,) if not name.startswith("tanh") else ()
-        cases.append((name, ufunc(name), arrays + lambd))
-        cases.append((name, pyfunc(name), arrays + lambd))
-    for layer in LAYERS[:3]:
-        name = type(layer).__name__.lower()
+        operands = tuple(args_for(name, x, 0.5, g))
+        cases.append((name, ufunc(name), operands))
+        cases.append((name, pyfunc(name), operands))
+    for layer in LAYERS[:-1]:
+        name = FAMILY_OF_LAYER[type(layer).__name__]
         cases.append((name, layer, (x,)))
         cases.append((name + "_grad", layer.grad, (x,)))
         cases.append((name + "_backward", layer.backward, (g, x)))
@@ -145,4 +145,4 @@ def test_spawn_pool_of_two():
     # and an independent check that the workers ran the right functions
     x = np.linspace(-2.0, 2.0, 11)
     hard = results[[c[0] for c in cases].index("hardshrink")]
-    assert np.array_equal(hard, ref_hardsoft("hardshrink", x, 0.5))
+    assert np.array_equal(hard, ref_exact("hardshrink", x, 0.5))

@@ -2,8 +2,9 @@
 independent reference over generated dtypes, shapes, broadcasting, memory layouts
 and values (NaN, inf, ±0, subnormals, ±lambd and their neighbours).
 
-References: hard/soft family, the exact NumPy selects of ``spec_cases.ref_hardsoft``
-and, for float64 softshrink, exact rational arithmetic (``fractions``); the
+References: the families with thresholds, ``spec_cases.assert_matches_reference``
+(exact NumPy selects, or the SPEC §7 formulas in Fractions) and, for float64
+softshrink, exact rational arithmetic (``fractions``); the
 tanhshrink family, mpmath within the ULP bounds of SPEC §5; complex hardshrink,
 ``np.abs`` and a select.
 
@@ -29,8 +30,8 @@ from hypothesis.extra import numpy as hnp  # noqa: E402
 
 import mp_oracle as O  # noqa: E402
 from spec_cases import (  # noqa: E402
-    FUNCS, HARDSOFT_NAMES, TANH_NAMES, args_for, assert_same_bits, pyfunc, quiet_fp,
-    ref_hardsoft, ufunc,
+    FUNCS, LAMBD_NAMES, NOLAMBD_NAMES, args_for, assert_matches_reference, assert_same_bits,
+    pyfunc, quiet_fp, ufunc,
 )
 
 EXAMPLES = int(os.environ.get("SHRINK_HYPOTHESIS_EXAMPLES", "25"))
@@ -116,7 +117,7 @@ def laid_out(a, layout):
 
 
 @st.composite
-def hardsoft_case(draw, name, layer):
+def threshold_case(draw, name, layer):
     dt = draw(st.sampled_from(REAL))
     lam = draw(thresholds(dt))
     shapes = draw(hnp.mutually_broadcastable_shapes(num_shapes=3, min_dims=0, max_dims=3,
@@ -142,26 +143,25 @@ def hardsoft_case(draw, name, layer):
 
 
 # --------------------------------------------------------------------------
-# hard/soft family
+# the families with thresholds
 
 
 @pytest.mark.parametrize("layer", LAYERS)
-@pytest.mark.parametrize("name", HARDSOFT_NAMES)
+@pytest.mark.parametrize("name", LAMBD_NAMES)
 @PROPERTY
 @given(data=st.data())
-def test_hardsoft_matches_reference(name, layer, data):
-    dt, x, g, lambd, with_out = data.draw(hardsoft_case(name, layer))
+def test_matches_reference(name, layer, data):
+    dt, x, g, lambd, with_out = data.draw(threshold_case(name, layer))
     args = args_for(name, x, lambd, g)
     f = pyfunc(name) if layer == "function" else ufunc(name)
     with quiet_fp():
-        expected = ref_hardsoft(name, x, lambd, g, dt)
         if with_out:
-            out = np.full(np.shape(expected), 7, dt)
+            out = np.full(np.broadcast_shapes(*(np.shape(a) for a in args)), 7, dt)
             got = f(*args, out=out)
             assert got is out
         else:
             got = f(*args)
-    assert_same_bits(got, expected, f"{name} {np.dtype(dt).name}")
+    assert_matches_reference(got, name, x, lambd, g, dt, msg=f"{name} {np.dtype(dt).name}")
     if name == "softshrink" and dt is np.float64:
         _check_softshrink_exactly(x, lambd, got)
 
@@ -181,7 +181,7 @@ def _check_softshrink_exactly(x, lambd, got):
         assert float(yv) == wanted and (wanted != 0 or not np.signbit(yv)), (xv, lv, yv)
 
 
-@pytest.mark.parametrize("name", HARDSOFT_NAMES)
+@pytest.mark.parametrize("name", LAMBD_NAMES)
 @PROPERTY
 @given(data=st.data())
 def test_integer_x_promotes_like_a_binary_ufunc(name, data):
@@ -194,7 +194,7 @@ def test_integer_x_promotes_like_a_binary_ufunc(name, data):
     expected_dt = np.arctan2(x, lambd).dtype
     got = pyfunc(name)(*args_for(name, x, lambd, g))
     assert np.asarray(got).dtype == expected_dt
-    assert_same_bits(got, ref_hardsoft(name, x, lambd, g, expected_dt), name)
+    assert_matches_reference(got, name, x, lambd, g, expected_dt, msg=name)
 
 
 @pytest.mark.parametrize("layer", LAYERS)
@@ -234,7 +234,7 @@ def test_complex_forward(name, layer, data):
 
 
 @pytest.mark.parametrize("layer", LAYERS)
-@pytest.mark.parametrize("name", TANH_NAMES)
+@pytest.mark.parametrize("name", NOLAMBD_NAMES)
 @PROPERTY
 @given(data=st.data())
 def test_tanh_family_within_its_ulp_bound(name, layer, data):

@@ -2,7 +2,8 @@
 backwards, in both layers, with layer objects.
 
 Expected values come from exact rational arithmetic (fractions.Fraction on the
-operands as the loop sees them), IEEE operations NumPy performs itself
+operands as the loop sees them: the SPEC §7 formulas in spec_cases.py, which
+the shared matrices use too), IEEE operations NumPy performs itself
 (x - bias), and the peers: PyWavelets, ONNX's reference evaluator and
 onnxruntime. The worst error found is printed (pytest -s shows it).
 """
@@ -11,7 +12,6 @@ import copy
 import os
 import pickle
 import sys
-import warnings
 from fractions import Fraction
 
 import numpy as np
@@ -22,79 +22,16 @@ from shrink import ufuncs
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from optional import require  # noqa: E402
+from spec_cases import (  # noqa: E402
+    REAL_DTYPES as REAL, REAL_IDS, ULP_BOUND as _ULP_BOUND, exact, firm_exact, firm_grad_exact,
+    garrote_exact, garrote_grad_exact, strict_fp as strict, ulp_error,
+)
 
-REAL = [np.float16, np.float32, np.float64, np.longdouble]
-REAL_IDS = ["float16", "float32", "float64", "longdouble"]
 # SPEC §7: garrote, firm and their gradients within 1 ULP (float16, float32),
 # 2 ULP (float64), 8 ULP (longdouble) of the exact value.
-ULP_BOUND = {np.float16: 1.0, np.float32: 1.0, np.float64: 2.0, np.longdouble: 8.0}
+ULP_BOUND = {dt: _ULP_BOUND[np.dtype(dt)] for dt in REAL}
 FAMILIES = {"garrote": ("lambd",), "firm": ("lambd_low", "lambd_high"), "shrink": ("lambd", "bias")}
 NAMES = [f + s for f in FAMILIES for s in ("", "_grad", "_backward")]
-
-
-def strict():
-    """Every FP flag raises, every warning is an error (SPEC §4)."""
-    class _Strict:
-        def __enter__(self):
-            self.e = np.errstate(invalid="raise", divide="raise", over="raise")
-            self.w = warnings.catch_warnings()
-            self.e.__enter__()
-            self.w.__enter__()
-            warnings.simplefilter("error")
-
-        def __exit__(self, *exc):
-            self.w.__exit__(*exc)
-            self.e.__exit__(*exc)
-    return _Strict()
-
-
-def exact(v):
-    return Fraction(*v.as_integer_ratio())
-
-
-def ulp(q, dt):
-    """The spacing of dtype dt at the exact value q (subnormal range included)."""
-    fi = np.finfo(dt)
-    p = fi.nmant + 1
-    if q == 0:
-        return Fraction(2) ** (fi.minexp - p + 1)
-    q = abs(q)
-    e = q.numerator.bit_length() - q.denominator.bit_length()
-    if Fraction(2) ** e > q:
-        e -= 1
-    return Fraction(2) ** (max(e, fi.minexp) - p + 1)
-
-
-def ulp_error(got, want, dt):
-    if want is None:
-        return 0.0
-    return float(abs(exact(got) - want) / ulp(want, dt))
-
-
-# ---------------------------------------------------------------------------
-# Exact definitions (SPEC §7 table), on Fractions
-
-
-def garrote_exact(x, lam):
-    return Fraction(0) if abs(x) <= lam else x - lam * lam / x
-
-
-def garrote_grad_exact(x, lam):
-    return Fraction(0) if abs(x) <= lam else 1 + lam * lam / (x * x)
-
-
-def firm_exact(x, lo, hi):
-    a = abs(x)
-    if a <= lo:
-        return Fraction(0)
-    if a <= hi:
-        return (1 if x > 0 else -1) * hi * (a - lo) / (hi - lo)
-    return x
-
-
-def firm_grad_exact(x, lo, hi):
-    a = abs(x)
-    return Fraction(0) if a <= lo else (hi / (hi - lo) if a <= hi else Fraction(1))
 
 
 def _edge_points(dt, lam):

@@ -17,7 +17,7 @@ from optional import require  # noqa: E402
 sp = require("scipy.sparse")
 
 from spec_cases import (  # noqa: E402
-    FUNCS, LAMBD_NAMES, NAMES, assert_same_bits, pyfunc, quiet_fp, ref_hardsoft,
+    FUNCS, LAMBD_NAMES, NAMES, assert_same_bits, pyfunc, quiet_fp, assert_matches_reference, layers, param_values,
     subprocess_env, ufunc,
 )
 
@@ -63,7 +63,7 @@ def _assert_same_structure(r, x):
 
 def _call(name, x, g=None, lambd=LAMBD, **kw):
     ops = (g, x) if FUNCS[name].kind == "backward" else (x,)
-    return pyfunc(name)(*ops, *((lambd,) if FUNCS[name].has_lambd else ()), **kw)
+    return pyfunc(name)(*ops, *param_values(name, lambd), **kw)
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -78,8 +78,8 @@ def test_forward_and_grad_same_format_and_structure(name, fmt, kind):
         expected = _call(name, x.toarray())
     _assert_same_structure(r, x)
     assert_same_bits(r.toarray(), expected, name)
-    if FUNCS[name].has_lambd:  # exact functions: an oracle independent of shrink
-        assert_same_bits(r.toarray(), ref_hardsoft(name, x.toarray(), LAMBD), name)
+    if FUNCS[name].has_lambd:  # an oracle independent of shrink
+        assert_matches_reference(r.toarray(), name, x.toarray(), LAMBD, msg=name)
     assert_same_bits(x.toarray(), before.toarray())  # input untouched
 
 
@@ -158,10 +158,9 @@ def test_per_element_lambd(name, fmt, kind):
         g = x.copy() if FUNCS[name].kind == "backward" else None
         with quiet_fp():
             r = _call(name, x, g, lambd)
-            expected = ref_hardsoft(name, x.toarray(), lambd,
-                                    None if g is None else g.toarray())
         _assert_same_structure(r, x)
-        assert_same_bits(r.toarray(), expected, name)
+        assert_matches_reference(r.toarray(), name, x.toarray(), lambd,
+                                 None if g is None else g.toarray(), msg=name)
 
 
 def test_lambd_that_would_enlarge_the_sparse_x_is_refused():
@@ -225,18 +224,18 @@ def test_one_and_n_dimensional_sparse_arrays():
     d1 = np.array([0.0, 0.7, 0.0, -0.2, 3.0])
     r = shrink.softshrink(sp.csr_array(d1), LAMBD)
     assert r.format == "csr" and r.shape == (5,)
-    assert_same_bits(r.toarray(), ref_hardsoft("softshrink", d1, LAMBD))
+    assert_matches_reference(r.toarray(), "softshrink", d1, LAMBD)
     d3 = np.linspace(-2, 2, 24).reshape(2, 3, 4)
     x3 = sp.coo_array(d3)
     lambd = np.linspace(0.1, 1.0, 4)
     r = shrink.hardshrink(x3, lambd)
     assert r.shape == (2, 3, 4)
-    assert_same_bits(r.toarray(), ref_hardsoft("hardshrink", d3, lambd))
+    assert_matches_reference(r.toarray(), "hardshrink", d3, lambd)
 
 
 def test_layer_objects_on_sparse():
     x = sp.csc_matrix(_dense(10))
-    for layer in (shrink.Hardshrink(LAMBD), shrink.Softshrink(LAMBD), shrink.Tanhshrink()):
+    for layer in layers(LAMBD):
         with quiet_fp():
             for method in ("forward", "grad"):
                 r = getattr(layer, method)(x)
@@ -253,7 +252,7 @@ def test_raw_ufuncs_refuse_scipy_sparse(name):
     x = sp.csr_array(np.eye(2))
     ops = (x, x) if FUNCS[name].kind == "backward" else (x,)
     with pytest.raises(TypeError, match=name):
-        ufunc(name)(*ops, *((LAMBD,) if FUNCS[name].has_lambd else ()))
+        ufunc(name)(*ops, *param_values(name, LAMBD))
 
 
 def test_import_shrink_imports_no_scipy_or_pydata_library():
@@ -279,8 +278,8 @@ def test_pydata_sparse_stays_sparse(name, layer):
     func = ufunc(name) if layer == "ufunc" else pyfunc(name)
     ops = (g, x) if FUNCS[name].kind == "backward" else (x,)
     with quiet_fp():
-        r = func(*ops, *((LAMBD,) if FUNCS[name].has_lambd else ()))
-        expected = func(*(o.todense() for o in ops), *((LAMBD,) if FUNCS[name].has_lambd else ()))
+        r = func(*ops, *param_values(name, LAMBD))
+        expected = func(*(o.todense() for o in ops), *param_values(name, LAMBD))
     assert isinstance(r, sparse.COO)
     assert r.fill_value == 0 and r.nnz < r.size
     assert_same_bits(r.todense(), expected, name)

@@ -14,9 +14,10 @@ from optional import require  # noqa: E402
 
 xr = require("xarray")
 
-from spec_cases import FUNCS, LAMBD_NAMES, NAMES, assert_same_bits, pyfunc, ufunc  # noqa: E402
-
-import shrink  # noqa: E402
+from spec_cases import (  # noqa: E402
+    FUNCS, NAME_PARAMS, NAMES, args_for, assert_same_bits, bad_only_if_unsigned, is_signed, layers,
+    param_values, pyfunc, requirement, ufunc, with_param,
+)
 
 LAMBD = 0.25
 
@@ -32,7 +33,7 @@ def _array(seed, name="v", attrs=None):
 
 def _call(func, name, *arrays):
     arrays = arrays[-1:] if FUNCS[name].kind != "backward" else arrays
-    return func(*arrays, *((LAMBD,) if FUNCS[name].has_lambd else ()))
+    return func(*arrays, *param_values(name, LAMBD))
 
 
 def _numpy_twin(name, *arrays):
@@ -79,7 +80,7 @@ def test_dataset(name, keep_attrs):
 
 def test_layer_objects_on_a_dataarray():
     x = _array(7)
-    for layer in (shrink.Hardshrink(LAMBD), shrink.Softshrink(LAMBD), shrink.Tanhshrink()):
+    for layer in layers(LAMBD):
         r = layer(x)
         _assert_like(r, np.tanh(x))
         assert_same_bits(r.values, layer(x.values))
@@ -99,7 +100,7 @@ def test_dask_backed_dataarray_stays_lazy(name):
 def test_apply_ufunc_dask_parallelized(name):
     require("dask.array")
     g, x = _array(10).chunk({"time": 2}), _array(11).chunk({"time": 2})
-    kwargs = {"lambd": LAMBD} if FUNCS[name].has_lambd else {}
+    kwargs = dict(zip(FUNCS[name].param_names, param_values(name, LAMBD)))
     arrays = (g, x) if FUNCS[name].kind == "backward" else (x,)
     r = xr.apply_ufunc(pyfunc(name), *arrays, kwargs=kwargs, dask="parallelized",
                        output_dtypes=[x.dtype], keep_attrs=True)
@@ -115,29 +116,32 @@ def _bad_lambd(bad):
     return lambd
 
 
-@pytest.mark.parametrize("name", LAMBD_NAMES)
-def test_bad_numpy_backed_lambd_is_refused_before_the_call(name):
+@pytest.mark.parametrize("name,param", NAME_PARAMS)
+def test_bad_numpy_backed_lambd_is_refused_before_the_call(name, param):
     x = _array(12)
-    ops = (x, x) if FUNCS[name].kind == "backward" else (x,)
     for bad in (np.nan, -0.25, -np.inf):
+        if is_signed(name, param) and bad_only_if_unsigned(bad):
+            continue  # any finite real is a bias
         out = xr.full_like(x, 7.0)
         with pytest.raises(ValueError, match=re.escape(
-                f"{name}: lambd must be finite and >= 0, got {bad!r} at index (3, 1)")):
-            pyfunc(name)(*ops, _bad_lambd(bad), out=out.values)
+                f"{name}: {param} must be {requirement(name, param)}, got {bad!r} at index (3, 1)")):
+            pyfunc(name)(*args_for(name, x, g=x, params=with_param(name, param, _bad_lambd(bad), 0.5)),
+                         out=out.values)
         assert np.all(out.values == 7.0)
 
 
-@pytest.mark.parametrize("name", LAMBD_NAMES)
-def test_dask_backed_lambd_is_checked_at_compute(name):
+@pytest.mark.parametrize("name,param", NAME_PARAMS)
+def test_dask_backed_lambd_is_checked_at_compute(name, param):
     da = require("dask.array")
     x = _array(13).chunk({"time": 2})
-    ops = (x, x) if FUNCS[name].kind == "backward" else (x,)
-    r = pyfunc(name)(*ops, _bad_lambd(np.nan).chunk({"time": 2}))
+    ops = args_for(name, x, g=x, params=with_param(name, param, _bad_lambd(np.nan).chunk({"time": 2}), 0.5))
+    r = pyfunc(name)(*ops)
     assert isinstance(r.data, da.Array)  # lazy: nothing computed yet
     with pytest.raises(ValueError, match=re.escape(
-            f"{name}: lambd must be finite and >= 0, got nan at index (3, 1)")):
+            f"{name}: {param} must be {requirement(name, param)}, got nan at index (3, 1)")):
         r.compute(scheduler="threads")
     good = _bad_lambd(0.125).chunk({"time": 2})
-    r = pyfunc(name)(*ops, good)
+    good_ops = args_for(name, x, g=x, params=with_param(name, param, good, 0.125))
+    r = pyfunc(name)(*good_ops)
     assert_same_bits(r.compute(scheduler="threads").values,
-                     pyfunc(name)(*(o.values for o in ops), good.values))
+                     pyfunc(name)(*(getattr(o, "values", o) for o in good_ops)))
