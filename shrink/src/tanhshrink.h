@@ -314,7 +314,9 @@ SHRINK_TS_INLINE float shrink__tsq_poly(float xf)
  * rounding costs little; the rest is a float pair up to one final rounding:
  *   tanhshrink:  a < 2: y = a (z F), z F with z = a^2 exact as zh + zl;
  *                a >= 2: y = a F (F = 1 - tanh(a)/a); a >= 9.5: y = a - 1.
- *   tanh^2:      a < 2: y = z F (F = (tanh a / a)^2);  a >= 2: y = F.
+ *   tanh^2:      a < 1.25: y = z F (F = (tanh a / a)^2);  a >= 1.25: y = F
+ *                (tanh^2 varies less than (tanh a / a)^2 there: S costs less);
+ *                a < 2^-40: y = a * a (tanh^2 a = a^2 to 2^-80).
  * a is clamped to 9.5 (integer min on the bits, NaN -> 9.5), so every lane stays
  * finite; NaN and inf come back through a - 1 or a quiet x == x.  No division, no
  * exp, no double.  Every element of a v4 loop goes through this code (whole
@@ -359,13 +361,33 @@ static inline __m512 shrink__tsf_vec(__m512 x)
     const __m512 wh = _mm512_mul_ps(zh, Fh);
     const __m512 wl = _mm512_add_ps(_mm512_fmsub_ps(zh, Fh, wh),
                                     _mm512_fmadd_ps(zh, Fl, _mm512_mul_ps(zl, Fh)));
-    const __mmask16 below2 = _mm512_cmplt_epi32_mask(ab, _mm512_set1_epi32(0x40000000));
+    const __mmask16 below2 = _mm512_cmplt_epi32_mask(ab, _mm512_set1_epi32(SHRINK_LUT_TSF_SWITCH));
     const __m512 Wh = _mm512_mask_blend_ps(below2, Fh, wh);
     const __m512 Wl = _mm512_mask_blend_ps(below2, Fl, wl);
-    /* F is tabulated times 2^24, so that y * 2^24 is normal even where y is
-     * subnormal: rounded once here, and once (exactly, if y is normal) below */
-    __m512 y = _mm512_mul_ps(_mm512_fmadd_ps(ap, Wh, _mm512_mul_ps(ap, Wl)),
-                             _mm512_set1_ps(SHRINK_LUT_TSF_UNSCALE));
+    /* F is tabulated times 2^24, so that Y = y * 2^24 is normal even where y is
+     * subnormal (y >= 2^-150 needs Y >= 2^-126): Y is rounded once here, and
+     * scaling it back is exact where y is normal (Y >= 2^-102) */
+    const __m512 L = _mm512_mul_ps(ap, Wl);
+    const __m512 Y = _mm512_fmadd_ps(ap, Wh, L);
+    __m512 y = _mm512_mul_ps(Y, _mm512_set1_ps(SHRINK_LUT_TSF_UNSCALE));
+    /* Where y is subnormal, Y * 2^-24 would round a second time. There Y is
+     * rounded straight to the subnormal grid, 2^-125 in Y's scale, by adding
+     * M = 2^-102 (ulp 2^-125, and Y + M stays in [M, 2M]): s = M + ap Wh rounded,
+     * r1 = s - M exact, e = ap Wh - r1 (exact to 2^-24 of the grid step), and
+     * s2 = s + (e + L) rounds the whole sum once; s2 - M is y * 2^24 exactly.
+     * Lanes with |x| < 2^-51 are left out (y rounds to 0 either way, zeros too):
+     * the branch is taken only for vectors that hold a subnormal result. */
+    const __mmask16 sub = _mm512_mask_cmp_ps_mask(
+        _mm512_cmpge_epi32_mask(ab, _mm512_set1_epi32(0x26000000)), /* 2^-51 */
+        Y, _mm512_set1_ps(0x1p-102f), _CMP_LT_OQ);
+    if (sub) {
+        const __m512 M = _mm512_set1_ps(0x1p-102f);
+        const __m512 s = _mm512_fmadd_ps(ap, Wh, M);
+        const __m512 r1 = _mm512_sub_ps(s, M);
+        const __m512 e = _mm512_fmsub_ps(ap, Wh, r1);
+        const __m512 s2 = _mm512_add_ps(s, _mm512_add_ps(e, L));
+        y = _mm512_mask_mul_ps(y, sub, _mm512_sub_ps(s2, M), _mm512_set1_ps(SHRINK_LUT_TSF_UNSCALE));
+    }
     /* a >= 9.5, inf, NaN: a - 1 (tanh a rounds to 1, 1 - tanh a < ulp(a - 1) / 40) */
     const __mmask16 big = _mm512_cmpge_epi32_mask(ab, _mm512_set1_epi32(0x41180000));
     y = _mm512_mask_sub_ps(y, big, _mm512_castsi512_ps(ab), _mm512_set1_ps(1.0f));
@@ -380,8 +402,12 @@ static inline __m512 shrink__tsq_vec(__m512 x)
     const __m512 zh = _mm512_mul_ps(ap, ap);
     const __m512 zl = _mm512_fmsub_ps(ap, ap, zh);
     const __m512 ys = _mm512_fmadd_ps(zh, Fh, _mm512_fmadd_ps(zh, Fl, _mm512_mul_ps(zl, Fh)));
-    const __mmask16 below2 = _mm512_cmplt_epi32_mask(ab, _mm512_set1_epi32(0x40000000));
-    const __m512 y = _mm512_mask_blend_ps(below2, _mm512_add_ps(Fh, Fl), ys);
+    const __mmask16 below = _mm512_cmplt_epi32_mask(ab, _mm512_set1_epi32(SHRINK_LUT_TSQ_SWITCH));
+    __m512 y = _mm512_mask_blend_ps(below, _mm512_add_ps(Fh, Fl), ys);
+    /* |x| < 2^-40: tanh^2 x = x^2 (1 - 2x^2/3 + ...) is x^2 to 2^-80, so y = x * x
+     * rounded once. It keeps subnormal results (|x| < 2^-63) from rounding twice
+     * (z, then z F), and z's low part from underflowing where y is just normal. */
+    y = _mm512_mask_mul_ps(y, _mm512_cmplt_epi32_mask(ab, _mm512_set1_epi32(0x2b800000)), ap, ap);
     return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, x, _CMP_EQ_OQ), x, y);  /* NaN back */
 }
 
