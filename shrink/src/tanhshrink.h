@@ -441,6 +441,59 @@ static void shrink_tanhsq_f_n(const float *in, float *out, ptrdiff_t n)
     SHRINK__LUT_LOOP(shrink__tsq_vec, in, out, n)
 }
 
+/* out[i] = g[i] * tanh(x[i])^2 for n elements (out may be g or x): the product of
+ * two floats rounded once, in the kernel's own vector loop, so that the gradient
+ * never makes a round trip through memory; a zero product is +0.0 (NEQ_UQ keeps
+ * NaN). inf * 0 raises 'invalid', as np.multiply does. */
+static inline __m512 shrink__tsb_vec(__m512 g, __m512 x)
+{
+    const __m512 p = _mm512_mul_ps(g, shrink__tsq_vec(x));
+    return _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(p, _mm512_setzero_ps(), _CMP_NEQ_UQ), p);
+}
+
+static void shrink_tanhshrink_backward_f_n(const float *g, const float *x, float *out, ptrdiff_t n)
+{
+    ptrdiff_t i = 0;
+    for (; i + 16 <= n; i += 16)
+        _mm512_storeu_ps(out + i, shrink__tsb_vec(_mm512_loadu_ps(g + i), _mm512_loadu_ps(x + i)));
+    if (i < n) {
+        const __mmask16 tail = (__mmask16)((1u << (n - i)) - 1u);
+        _mm512_mask_storeu_ps(out + i, tail, shrink__tsb_vec(_mm512_maskz_loadu_ps(tail, g + i),
+                                                             _mm512_maskz_loadu_ps(tail, x + i)));
+    }
+}
+
+/* Step-2 float32 views to and from a stack block: dst[i] = src[2i] and
+ * dst[2i] = src[i], i < n. Masked loads and stores (mask 0x5555) touch only the
+ * view's own elements, one permute per 16 of them; gcc's own loops for a
+ * stride of two move one element per instruction. */
+static void shrink_f32_from_step2(const float *src, float *dst, ptrdiff_t n)
+{
+    const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    ptrdiff_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        const __m512 lo = _mm512_maskz_loadu_ps(0x5555, src + 2 * i);
+        const __m512 hi = _mm512_maskz_loadu_ps(0x5555, src + 2 * i + 16);
+        _mm512_storeu_ps(dst + i, _mm512_permutex2var_ps(lo, even, hi));
+    }
+    for (; i < n; i++)
+        dst[i] = src[2 * i];
+}
+
+static void shrink_f32_to_step2(const float *src, float *dst, ptrdiff_t n)
+{
+    const __m512i lo = _mm512_setr_epi32(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7);
+    const __m512i hi = _mm512_setr_epi32(8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13, 14, 14, 15, 15);
+    ptrdiff_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        const __m512 v = _mm512_loadu_ps(src + i);
+        _mm512_mask_storeu_ps(dst + 2 * i, 0x5555, _mm512_permutexvar_ps(lo, v));
+        _mm512_mask_storeu_ps(dst + 2 * i + 16, 0x5555, _mm512_permutexvar_ps(hi, v));
+    }
+    for (; i < n; i++)
+        dst[2 * i] = src[i];
+}
+
 #else /* other builds: the polynomial-in-double kernels above, vectorized by gcc */
 #define SHRINK_TSF_LOOKUP 0
 
@@ -459,6 +512,32 @@ static void shrink_tanhsq_f_n(const float *in, float *out, ptrdiff_t n)
     ptrdiff_t i;
     for (i = 0; i < n; i++)
         out[i] = shrink__tsq_poly(in[i]);
+}
+
+/* step-2 views to and from a stack block: dst[i] = src[2i], dst[2i] = src[i] */
+static void shrink_f32_from_step2(const float *src, float *dst, ptrdiff_t n)
+{
+    ptrdiff_t i;
+    for (i = 0; i < n; i++)
+        dst[i] = src[2 * i];
+}
+
+static void shrink_f32_to_step2(const float *src, float *dst, ptrdiff_t n)
+{
+    ptrdiff_t i;
+    for (i = 0; i < n; i++)
+        dst[2 * i] = src[i];
+}
+
+/* out[i] = g[i] * tanh(x[i])^2 rounded once, a zero product as +0.0 (a select:
+ * `+ 0.0f` could be fused with the product into an FMA that keeps -0.0) */
+static void shrink_tanhshrink_backward_f_n(const float *g, const float *x, float *out, ptrdiff_t n)
+{
+    ptrdiff_t i;
+    for (i = 0; i < n; i++) {
+        const float p = g[i] * shrink__tsq_poly(x[i]);
+        out[i] = p == 0.0f ? 0.0f : p;
+    }
 }
 #endif
 
