@@ -1,6 +1,8 @@
 """tanhshrink family: the raw ufuncs against ``np.tanh(x, out=y)``."""
 import numpy as np
 
+import shrink.ufuncs
+
 from .common import (
     COMPLEX, LAYOUTS, REAL, SIZES, TANH_BACKWARD, TANH_FORWARD, TANH_GRAD,
     ReferenceInputs, check_size, make_case,
@@ -40,3 +42,30 @@ class Reference(ReferenceInputs):
 
     def time_tanh(self, dtype, n, layout):
         np.tanh(self.x, out=self.out)
+
+
+class Float32Paths:
+    """float32 paths of the block kernels (src/tanhshrink.h) that the layouts above
+    miss: results below the smallest normal (in the AVX-512 build every vector then
+    takes tanhshrink's subnormal rounding branch), and an ``out=`` that is a
+    transposed view (the kernel writes a stack block, a strided loop stores it)."""
+    timeout = 120
+    repeat = (3, 20, 10.0)
+    params = [TANH_FORWARD + TANH_GRAD + TANH_BACKWARD, ["tiny", "out_transposed"]]
+    param_names = ["func", "case"]
+
+    def setup(self, func, case):
+        rng = np.random.default_rng(5)
+        n = 10**6
+        if case == "tiny":  # |x| in [2**-50, 2**-41]: subnormal tanhshrink(x)
+            x = (np.exp2(rng.uniform(-50, -41, n)) * rng.choice([-1, 1], n)).astype(np.float32)
+            self.out = np.empty_like(x)
+        else:
+            x = (rng.standard_normal(n) * 1.5).astype(np.float32).reshape(1000, 1000)
+            self.out = np.empty((1000, 1000), np.float32).T
+        g = rng.standard_normal(x.shape).astype(np.float32)
+        self.ufunc = getattr(shrink.ufuncs, func)
+        self.args = (g, x) if func in TANH_BACKWARD else (x,)
+
+    def time_ufunc(self, func, case):
+        self.ufunc(*self.args, out=self.out)

@@ -117,8 +117,8 @@ def real_loop_preamble():
             names.append(f.backward_half_kernel)
     # the float16/float32 block kernels (block_kernel_body) of the tanhshrink family
     block_names = modules.setdefault("shrink._tanh_kernels", [])
-    for kernel, combine in BLOCK_KERNELS.values():
-        for name in (kernel, *(combine or ())):
+    for kernel, half in BLOCK_KERNELS.values():
+        for name in (kernel, *(half or ()), *STEP2_COPIES):
             if name not in block_names:
                 block_names.append(name)
     lines = []
@@ -264,76 +264,93 @@ def real_loop(u, t):
     return "\n".join(lines) + "\n"
 
 
-# float16/float32 loops that hand x to a kernel a block at a time (src/tanhshrink.h:
-# in the AVX-512 build, one polynomial per lane with its coefficients looked up by
-# interval; elsewhere a loop over the scalar kernel): name -> (block kernel,
-# what combines grad_output with its result, for float32 and for float16).
+# float16/float32 loops that hand their inputs to a kernel a block at a time
+# (src/tanhshrink.h: in the AVX-512 build, one polynomial per lane with its
+# coefficients looked up by interval; elsewhere a loop over the scalar kernel):
+# name -> (kernel over every input in operand order, float16's way or None).
+# float32 backward multiplies by grad_output inside the kernel's vector loop;
+# float16's rounds the exact double product g * G once, so there the kernel is
+# the gradient's and a store loop combines (float16 None: the same kernel).
 BLOCK_KERNELS = {
     "tanhshrink": ("shrink_tanhshrink_f_n", None),
     "tanhshrink_grad": ("shrink_tanhsq_f_n", None),
-    "tanhshrink_backward": ("shrink_tanhsq_f_n", ("tanhshrink_backward_from_grad",
-                                                  "tanhshrink_backward_exact_from_grad")),
+    "tanhshrink_backward": ("shrink_tanhshrink_backward_f_n",
+                            ("shrink_tanhsq_f_n", "tanhshrink_backward_exact_from_grad")),
 }
+
+# float32 step-2 views to and from a stack block (src/tanhshrink.h: masked
+# AVX-512 loads/stores and a permute in the v4 build, plain loops elsewhere)
+STEP2_COPIES = ("shrink_f32_from_step2", "shrink_f32_to_step2")
 
 
 def block_kernel_body(u, t, n_in):
     """Every element, whatever the layout, goes through the block kernel, a block
-    of at most BLOCK elements at a time: contiguous float32 x is read in place,
-    any other x is copied into a stack block first (float16 widened on the way);
-    the result goes straight to a contiguous float32 out=, else through a block
-    (times grad_output for the backward). One kernel, so the same bits wherever
-    an element sits. Copies and stores with step 1 or 2 get their own loops (the
-    step known to the compiler, so that they are vectorized)."""
-    kernel, combine = BLOCK_KERNELS[u.name]
+    of at most BLOCK elements at a time: each contiguous float32 input is read in
+    place, any other input is copied into a stack block first (float16 widened on
+    the way); the result goes straight to a contiguous float32 out=, else through
+    a block. One kernel, so the same bits wherever an element sits. Copies and
+    stores with step 1 or 2 get their own loops (the step known to the compiler,
+    so that they are vectorized; float32 step 2 through STEP2_COPIES)."""
+    kernel, half = BLOCK_KERNELS[u.name]
     size = f"sizeof({STORAGE[t]})"
+    step2 = f"(2 * {size})"
     xi = u.operands.index("x")
-    gi = [k for k in range(n_in) if k != xi]
+    combine = None
+    if t == "e" and half is not None:  # the gradient's kernel on x, g in the store loop
+        kernel, combine = half
+        ins, gi = [xi], [k for k in range(n_in) if k != xi]
+    else:
+        ins, gi = list(range(n_in)), []
 
     def at(k, step):
         return f"a{k} + (start + i) * {step}"
 
-    def copy_x(step):
-        return ["            for i in range(m):",
-                f"                xb[i] = {load(t, at(xi, step))}"]
+    def read(k):
+        """p{k} = the block's elements of input k: in place or copied."""
+        def copy(step):
+            if t == "f" and step == step2:
+                return [f"            {STEP2_COPIES[0]}(<float*>(a{k} + start * {step2}), b{k}, m)",
+                        f"            p{k} = b{k}"]
+            return ["            for i in range(m):",
+                    f"                b{k}[i] = {load(t, at(k, step))}",
+                    f"            p{k} = b{k}"]
+        return [f"        if s{k} == {size}:",
+                *([f"            p{k} = <float*>(a{k} + start * {size})"] if t == "f"
+                  else copy(size)),
+                f"        elif s{k} == {step2}:", *copy(step2),
+                "        else:", *copy(f"s{k}")]
 
     def store_res(step_out, step_g):
         value = "res[i]" if combine is None else (
-            f"{combine[t == 'e']}({load(t, at(gi[0], step_g))}, res[i])")
-        return ["                for i in range(m):",
-                f"                    {store(t, u, at(n_in, step_out), value)}"]
+            f"{combine}({load(t, at(gi[0], step_g))}, res[i])")
+        return ["            for i in range(m):",
+                f"                {store(t, u, at(n_in, step_out), value)}"]
 
-    contiguous_rest = " and ".join([f"s{n_in} == {size}"] + [f"s{k} == {size}" for k in gi])
-    lines = [
-        "    cdef float xb[BLOCK]",
-        "    cdef float res[BLOCK]",
-        "    cdef float* xp",
-        "    cdef npy_intp start = 0, m",
-        "    while start < n:",
-        "        m = min(<npy_intp>BLOCK, n - start)",
-        f"        if s{xi} == {size}:",
-    ]
-    step2 = f"(2 * {size})"
-    lines += ([f"            xp = <float*>(a{xi} + start * {size})"] if t == "f"
-              else [*copy_x(size), "            xp = xb"])
-    lines += [f"        elif s{xi} == {step2}:", *copy_x(step2), "            xp = xb",
-              "        else:", *copy_x(f"s{xi}"), "            xp = xb"]
+    args = ", ".join(f"p{k}" for k in ins)
+    lines = [*[f"    cdef float b{k}[BLOCK]" for k in ins],
+             "    cdef float res[BLOCK]",
+             *[f"    cdef float* p{k}" for k in ins],
+             "    cdef npy_intp start = 0, m",
+             "    while start < n:",
+             "        m = min(<npy_intp>BLOCK, n - start)"]
+    for k in ins:
+        lines += read(k)
     if combine is None and t == "f":
         lines += [f"        if s{n_in} == {size}:",
-                  f"            {kernel}(xp, <float*>(a{n_in} + start * {size}), m)",
+                  f"            {kernel}({args}, <float*>(a{n_in} + start * {size}), m)",
                   "        else:",
-                  f"            {kernel}(xp, res, m)",
+                  f"            {kernel}({args}, res, m)",
                   f"            if s{n_in} == {step2}:",
-                  *store_res(step2, None),
+                  f"                {STEP2_COPIES[1]}(res, <float*>(a{n_in} + start * {step2}), m)",
                   "            else:",
-                  *store_res(f"s{n_in}", None)]
+                  *[" " * 4 + line for line in store_res(f"s{n_in}", None)]]
     else:
-        lines += [f"        {kernel}(xp, res, m)",
-                  f"        if {contiguous_rest}:",
-                  *[line[4:] for line in store_res(size, size)],
-                  f"        elif {contiguous_rest.replace('==', '== 2 *')}:",
-                  *[line[4:] for line in store_res(step2, step2)],
+        rest = " and ".join([f"s{n_in} == {size}"] + [f"s{k} == {size}" for k in gi])
+        lines += [f"        {kernel}({args}, res, m)",
+                  f"        if {rest}:", *store_res(size, size),
+                  f"        elif {rest.replace('==', '== 2 *')}:", *store_res(step2, step2),
                   "        else:",
-                  *[line[4:] for line in store_res(f"s{n_in}", f"s{gi[0]}" if gi else None)]]
+                  *store_res(f"s{n_in}", f"s{gi[0]}" if gi else None)]
     return lines + ["        start += BLOCK"]
 
 

@@ -41,6 +41,34 @@ def tanh_bound(dtype) -> float:
     return TANH_BOUNDS[np.dtype(dtype)]
 
 
+# The float32 kernels' own worst error over every float32 input, by build
+# (tools/exhaustive_f32.py; docs/tanhshrink-method.md), rounded up: tighter than
+# SPEC §5's 1 ULP, so that a second rounding (up to 0.75 ULP where a result is
+# subnormal), a coarser fit, or tanh**2 from a float32 1 - tanh|x| (0.689 ULP)
+# fails.
+F32_KERNEL_BOUNDS = {
+    "tanhshrink": {"baseline": 0.59, "x86-64-v3": 0.59, "x86-64-v4": 0.59},
+    "tanhshrink_grad": {"baseline": 0.59, "x86-64-v3": 0.59, "x86-64-v4": 0.59},
+}
+
+
+def f32_kernel_points(seed=20261201):
+    """float32 inputs where the float32 kernels are weakest, both signs: results
+    near and below the smallest normal (|x| in [2**-51, 2**-40] for tanhshrink,
+    [2**-76, 2**-60] for tanh**2), |x| in [1, 2.6] (the kernels' switches at 1.25
+    and 2), and the worst inputs tools/exhaustive_f32.py has found."""
+    rng = np.random.default_rng(seed)
+    parts = [np.exp2(rng.uniform(-51, -40, 600)), np.exp2(rng.uniform(-76, -60, 300)),
+             rng.uniform(1.0, 2.6, 1500)]
+    worst = [0x2A9F5CE8, 0x20500002, 0x3FDFF080, 0x3F80E54E, 0x2A9F0566, 0x2049CA39,
+             0x3FDEF809, 0x4000C04B, 0x400333B0, 0x3FFE511C, 0x3F813264, 0x3F5E3566,
+             0x3F5FED55]
+    v = np.concatenate([np.concatenate(parts).astype(np.float32),
+                        np.array(worst, np.uint32).view(np.float32)])
+    v = np.unique(v)
+    return np.concatenate([-v[::-1], v])
+
+
 # --------------------------------------------------------------------------
 # dtype parameters
 # --------------------------------------------------------------------------

@@ -184,6 +184,24 @@ def test_tanhshrink_grad_ulp(dtype):
     assert O.same_bits(shrink.tanhshrink_grad(x), y)
 
 
+@pytest.mark.parametrize("name", ["tanhshrink", "tanhshrink_grad"])
+def test_float32_kernel_bound(name):
+    """The float32 kernel of this build within its own exhaustively measured worst
+    (O.F32_KERNEL_BOUNDS, below SPEC §5's 1 ULP) on the test points and where it is
+    weakest: subnormal results, the form switches, the worst inputs known."""
+    dt = np.dtype(np.float32)
+    extra = O.f32_kernel_points()
+    x = np.concatenate([points(dt), extra])
+    f = O.tanhshrink_mp if name == "tanhshrink" else O.tanhshrink_grad_mp
+    refs = (refs_tanhshrink(dt) if name == "tanhshrink" else refs_grad(dt)) + \
+        [f(O.to_mpf(v)) for v in extra]
+    y = getattr(U, name)(x)
+    err = O.ulp_errors(y, refs, dt)
+    bound = O.F32_KERNEL_BOUNDS[name][shrink.CPU_DISPATCH]
+    txt = _report(f"{name} float32 kernel ({shrink.CPU_DISPATCH})", x, err, bound)
+    assert err.max() <= bound, txt
+
+
 def _float64_grad_edges():
     """Where the float64 tanh**2 kernel (one expm1-based form, docs/tanhshrink-method.md)
     is most fragile: around every switch of the reduction 2|x| = k ln2 + r

@@ -47,6 +47,8 @@ for name in %(dtypes)r:
     edges = np.array([0.5, -0.5, 0.0, -0.0, np.nan, np.inf, -np.inf, 0.25, 2.0], dt)
     xe = np.concatenate([edges, x[:: max(1, len(x) // 2000)]])
     g = np.linspace(-3, 3, len(xe)).astype(dt)
+    if name == "float32":  # and where the float32 kernels are weakest
+        x = np.concatenate([x, O.f32_kernel_points()])
     res = {"tanhshrink": U.tanhshrink(x), "tanhshrink_grad": U.tanhshrink_grad(x)}
     res.update({n: getattr(U, n)(*args_for(n, xe, 0.5, g)) for n in LAMBD_NAMES})
     out.update({name + "/" + k: v for k, v in res.items()})
@@ -189,11 +191,15 @@ def _threshold_results(build, name, dtype):
 def test_tanhshrink_family_accurate_in_every_build(build, name, dtype):
     dt = np.dtype(dtype)
     x = O.accuracy_points(dt)
+    if dtype == "float32":
+        x = np.concatenate([x, O.f32_kernel_points()])
     theirs = build[dtype + "/" + name]
     assert theirs.dtype == dt
     refs = O.tanhshrink_refs(x) if name == "tanhshrink" else O.tanhshrink_grad_refs(x)
     worst = float(np.max(O.ulp_errors(theirs, refs, dt)))
-    assert worst <= O.tanh_bound(dt), f"{build['level']}: {name} {dtype} worst {worst:.3f} ULP"
+    # float32: the build's own exhaustively measured worst, below SPEC §5's bound
+    bound = O.F32_KERNEL_BOUNDS[name][str(build["level"])] if dtype == "float32" else O.tanh_bound(dt)
+    assert worst <= bound, f"{build['level']}: {name} {dtype} worst {worst:.3f} ULP"
 
 
 def test_an_unknown_level_is_refused():

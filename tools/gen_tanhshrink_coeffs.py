@@ -28,13 +28,15 @@ float32, AVX-512 builds (float arithmetic, one polynomial per lane, its
     tanhshrink: F = (x - tanh x)/a^3 below 2, (x - tanh x)/a above, stored
     times 2^LUT_TSF_SCALE: the kernel's last product then stays normal where the
     result is subnormal, and one exact scaling rounds it once.
-    tanhshrink_grad: F = tanh(a)^2/a^2 below 2, tanh(a)^2 above.
+    tanhshrink_grad: F = tanh(a)^2/a^2 below 1.25, tanh(a)^2 above.
 long double (x87 / IEEE quad; LDBL_MANT_DIG==53 uses the double kernel): the
     Taylor series of P(z), LDT_N terms, exact rational coefficients printed with
     45 significant digits (the compiler rounds them to the long double format).
 The script prints the max fit error of every approximation on stderr.
 """
+import struct
 import sys
+
 import mpmath as mp
 
 mp.mp.prec = 320
@@ -47,6 +49,11 @@ LDT_N = 100      # Taylor terms for long double
 LUT_DEG = 5      # degree of S in the AVX-512 float32 kernels (per interval)
 LUT_N = 23       # intervals: [0, 1/4) and the quarter octaves of [1/4, 12)
 LUT_TSF_SCALE = 24  # tanhshrink's F is stored times 2^24 (see gen_lut)
+# where each family's F switches from its small-|x| form to the direct one
+# (a quarter-octave edge): tanhshrink's at 2, tanh^2's at 1.25, where tanh(a)^2
+# varies less across a quarter octave than (tanh(a)/a)^2 does (+-6 % against +-12 %
+# on [1.25, 1.5)), so S's float rounding costs less of an ulp
+LUT_SWITCH = {"TSF": mp.mpf(2), "TSQ": mp.mpf(5) / 4}
 
 
 def P_exact(z):
@@ -216,7 +223,7 @@ def gen_lut():
     }
     tables = {}
     scale = {"TSF": mp.mpf(2) ** LUT_TSF_SCALE, "TSQ": mp.mpf(1)}
-    for name, (f_small, f_below2, f_above2) in funcs.items():
+    for name, (f_small, f_below, f_direct) in funcs.items():
         cols = {"C0H": [], "C0L": []}
         cols.update({f"S{j}": [] for j in range(LUT_DEG + 1)})
         worst = mp.mpf(0)
@@ -224,7 +231,8 @@ def gen_lut():
             if idx == 0:  # v = a^2 on [0, 1/16]
                 c0h, c0l, coef, err = lut_fit(f_small, mp.mpf(0), mp.mpf(0), hi ** 2)
             else:
-                c0h, c0l, coef, err = lut_fit(f_below2 if lo < 2 else f_above2, c, lo, hi)
+                c0h, c0l, coef, err = lut_fit(f_below if lo < LUT_SWITCH[name] else f_direct,
+                                              c, lo, hi)
             worst = max(worst, err)
             cols["C0H"].append(to_float32(c0h * scale[name]))  # exact: a power of two
             cols["C0L"].append(to_float32(c0l * scale[name]))
@@ -285,6 +293,9 @@ def main():
     out.append("#if defined(__AVX512F__)\n")
     out.append(f"#define SHRINK_LUT_DEG {LUT_DEG}\n")
     out.append(f"#define SHRINK_LUT_TSF_UNSCALE 0x1p-{LUT_TSF_SCALE}f\n")
+    for fam, a in LUT_SWITCH.items():  # bits of the float32 where F's form switches
+        bits = struct.unpack("<I", struct.pack("<f", float(a)))[0]
+        out.append(f"#define SHRINK_LUT_{fam}_SWITCH 0x{bits:08x} /* {mp.nstr(a, 4)}f */\n")
     out.append(lut_array("SHRINK_LUT_CEN", lut["CEN"]))
     for fam in ("TSF", "TSQ"):
         for col, values in lut[fam].items():

@@ -293,14 +293,30 @@ SHRINK_TS_INLINE float shrink__tsf_poly(float xf)
     return copysignf(y, xf);
 }
 
+/* tanh^2 in float32 (the builds without AVX-512): tanh a in double, squared
+ * and rounded once.  a < 1: tanh a = a - a^3 Pf(a^2) (Pf's 2^-28 relative error
+ * is at most 0.31 of tanh a there: <= 0.04 ulp after squaring).  a >= 1:
+ * tanh a = (E - 1)/(E + 1), E = e^{2a} = 2^k (1 + expm1(r)), 2a = k ln2 + r, with
+ * the float64 kernel's reduction and expm1 (2^-58); no cancellation (E >= 7.3).
+ * a is clamped to 9.5 there (tanh^2 rounds to 1 beyond 9.01).  A float32
+ * 1 - t(2 - t) with t = 2/(1 + e^{2a}) (2-3 ulp in t) reached 0.689 ulp at
+ * a ~ 2; the double form <= ~0.54. */
 SHRINK_TS_INLINE float shrink__tsq_poly(float xf)
 {
-    SHRINK__TSF_BODY
-    const double Tp = ap - yp;
-    (void)af;            /* tanh|x|, |x| < 2 */
-    const float sp = (float)(Tp * Tp);
-    const float se = 1.0f - t * (2.0f - t); /* tanh^2 = 1 - t(2 - t) */
-    const float sq = small ? sp : se;
+    const int32_t ab = shrink__ts_bits_absf(xf);
+    const int small = ab < 0x3f800000;    /* |x| < 1, false for NaN */
+    const double ap = (double)shrink__ts_minf_bits(ab, 0x3f800000); /* 1.0f */
+    const double z = ap * ap;
+    const double Tp = ap - (ap * z) * SHRINK_TSF_P(z);
+    const double ae = (double)shrink__ts_minf_bits(ab, 0x41180000); /* min(|x|, 9.5f) */
+    const double v = ae + ae;
+    const double kd = v * 0x1.71547652b82fep0 + SHRINK__TS_SHIFT;
+    const double kf = kd - SHRINK__TS_SHIFT;
+    const double r = (v - kf * 0x1.62e42fee00000p-1) - kf * 0x1.a39ef35793c76p-33;
+    const double E = shrink__ts_pow2(kd) * (1.0 + (r + (r * r) * SHRINK_EXPM1_Q(r)));
+    const double Te = (E - 1.0) / (E + 1.0);
+    const double T = small ? Tp : Te;
+    const float sq = (float)(T * T);
     return (xf == xf) ? sq : xf;
 }
 
@@ -314,7 +330,9 @@ SHRINK_TS_INLINE float shrink__tsq_poly(float xf)
  * rounding costs little; the rest is a float pair up to one final rounding:
  *   tanhshrink:  a < 2: y = a (z F), z F with z = a^2 exact as zh + zl;
  *                a >= 2: y = a F (F = 1 - tanh(a)/a); a >= 9.5: y = a - 1.
- *   tanh^2:      a < 2: y = z F (F = (tanh a / a)^2);  a >= 2: y = F.
+ *   tanh^2:      a < 1.25: y = z F (F = (tanh a / a)^2);  a >= 1.25: y = F
+ *                (tanh^2 varies less than (tanh a / a)^2 there: S costs less);
+ *                a < 2^-40: y = a * a (tanh^2 a = a^2 to 2^-80).
  * a is clamped to 9.5 (integer min on the bits, NaN -> 9.5), so every lane stays
  * finite; NaN and inf come back through a - 1 or a quiet x == x.  No division, no
  * exp, no double.  Every element of a v4 loop goes through this code (whole
@@ -359,13 +377,33 @@ static inline __m512 shrink__tsf_vec(__m512 x)
     const __m512 wh = _mm512_mul_ps(zh, Fh);
     const __m512 wl = _mm512_add_ps(_mm512_fmsub_ps(zh, Fh, wh),
                                     _mm512_fmadd_ps(zh, Fl, _mm512_mul_ps(zl, Fh)));
-    const __mmask16 below2 = _mm512_cmplt_epi32_mask(ab, _mm512_set1_epi32(0x40000000));
+    const __mmask16 below2 = _mm512_cmplt_epi32_mask(ab, _mm512_set1_epi32(SHRINK_LUT_TSF_SWITCH));
     const __m512 Wh = _mm512_mask_blend_ps(below2, Fh, wh);
     const __m512 Wl = _mm512_mask_blend_ps(below2, Fl, wl);
-    /* F is tabulated times 2^24, so that y * 2^24 is normal even where y is
-     * subnormal: rounded once here, and once (exactly, if y is normal) below */
-    __m512 y = _mm512_mul_ps(_mm512_fmadd_ps(ap, Wh, _mm512_mul_ps(ap, Wl)),
-                             _mm512_set1_ps(SHRINK_LUT_TSF_UNSCALE));
+    /* F is tabulated times 2^24, so that Y = y * 2^24 is normal even where y is
+     * subnormal (y >= 2^-150 needs Y >= 2^-126): Y is rounded once here, and
+     * scaling it back is exact where y is normal (Y >= 2^-102) */
+    const __m512 L = _mm512_mul_ps(ap, Wl);
+    const __m512 Y = _mm512_fmadd_ps(ap, Wh, L);
+    __m512 y = _mm512_mul_ps(Y, _mm512_set1_ps(SHRINK_LUT_TSF_UNSCALE));
+    /* Where y is subnormal, Y * 2^-24 would round a second time. There Y is
+     * rounded straight to the subnormal grid, 2^-125 in Y's scale, by adding
+     * M = 2^-102 (ulp 2^-125, and Y + M stays in [M, 2M]): s = M + ap Wh rounded,
+     * r1 = s - M exact, e = ap Wh - r1 (exact to 2^-24 of the grid step), and
+     * s2 = s + (e + L) rounds the whole sum once; s2 - M is y * 2^24 exactly.
+     * Lanes with |x| < 2^-51 are left out (y rounds to 0 either way, zeros too):
+     * the branch is taken only for vectors that hold a subnormal result. */
+    const __mmask16 sub = _mm512_mask_cmp_ps_mask(
+        _mm512_cmpge_epi32_mask(ab, _mm512_set1_epi32(0x26000000)), /* 2^-51 */
+        Y, _mm512_set1_ps(0x1p-102f), _CMP_LT_OQ);
+    if (sub) {
+        const __m512 M = _mm512_set1_ps(0x1p-102f);
+        const __m512 s = _mm512_fmadd_ps(ap, Wh, M);
+        const __m512 r1 = _mm512_sub_ps(s, M);
+        const __m512 e = _mm512_fmsub_ps(ap, Wh, r1);
+        const __m512 s2 = _mm512_add_ps(s, _mm512_add_ps(e, L));
+        y = _mm512_mask_mul_ps(y, sub, _mm512_sub_ps(s2, M), _mm512_set1_ps(SHRINK_LUT_TSF_UNSCALE));
+    }
     /* a >= 9.5, inf, NaN: a - 1 (tanh a rounds to 1, 1 - tanh a < ulp(a - 1) / 40) */
     const __mmask16 big = _mm512_cmpge_epi32_mask(ab, _mm512_set1_epi32(0x41180000));
     y = _mm512_mask_sub_ps(y, big, _mm512_castsi512_ps(ab), _mm512_set1_ps(1.0f));
@@ -380,8 +418,12 @@ static inline __m512 shrink__tsq_vec(__m512 x)
     const __m512 zh = _mm512_mul_ps(ap, ap);
     const __m512 zl = _mm512_fmsub_ps(ap, ap, zh);
     const __m512 ys = _mm512_fmadd_ps(zh, Fh, _mm512_fmadd_ps(zh, Fl, _mm512_mul_ps(zl, Fh)));
-    const __mmask16 below2 = _mm512_cmplt_epi32_mask(ab, _mm512_set1_epi32(0x40000000));
-    const __m512 y = _mm512_mask_blend_ps(below2, _mm512_add_ps(Fh, Fl), ys);
+    const __mmask16 below = _mm512_cmplt_epi32_mask(ab, _mm512_set1_epi32(SHRINK_LUT_TSQ_SWITCH));
+    __m512 y = _mm512_mask_blend_ps(below, _mm512_add_ps(Fh, Fl), ys);
+    /* |x| < 2^-40: tanh^2 x = x^2 (1 - 2x^2/3 + ...) is x^2 to 2^-80, so y = x * x
+     * rounded once. It keeps subnormal results (|x| < 2^-63) from rounding twice
+     * (z, then z F), and z's low part from underflowing where y is just normal. */
+    y = _mm512_mask_mul_ps(y, _mm512_cmplt_epi32_mask(ab, _mm512_set1_epi32(0x2b800000)), ap, ap);
     return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, x, _CMP_EQ_OQ), x, y);  /* NaN back */
 }
 
@@ -415,6 +457,59 @@ static void shrink_tanhsq_f_n(const float *in, float *out, ptrdiff_t n)
     SHRINK__LUT_LOOP(shrink__tsq_vec, in, out, n)
 }
 
+/* out[i] = g[i] * tanh(x[i])^2 for n elements (out may be g or x): the product of
+ * two floats rounded once, in the kernel's own vector loop, so that the gradient
+ * never makes a round trip through memory; a zero product is +0.0 (NEQ_UQ keeps
+ * NaN). inf * 0 raises 'invalid', as np.multiply does. */
+static inline __m512 shrink__tsb_vec(__m512 g, __m512 x)
+{
+    const __m512 p = _mm512_mul_ps(g, shrink__tsq_vec(x));
+    return _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(p, _mm512_setzero_ps(), _CMP_NEQ_UQ), p);
+}
+
+static void shrink_tanhshrink_backward_f_n(const float *g, const float *x, float *out, ptrdiff_t n)
+{
+    ptrdiff_t i = 0;
+    for (; i + 16 <= n; i += 16)
+        _mm512_storeu_ps(out + i, shrink__tsb_vec(_mm512_loadu_ps(g + i), _mm512_loadu_ps(x + i)));
+    if (i < n) {
+        const __mmask16 tail = (__mmask16)((1u << (n - i)) - 1u);
+        _mm512_mask_storeu_ps(out + i, tail, shrink__tsb_vec(_mm512_maskz_loadu_ps(tail, g + i),
+                                                             _mm512_maskz_loadu_ps(tail, x + i)));
+    }
+}
+
+/* Step-2 float32 views to and from a stack block: dst[i] = src[2i] and
+ * dst[2i] = src[i], i < n. Masked loads and stores (mask 0x5555) touch only the
+ * view's own elements, one permute per 16 of them; gcc's own loops for a
+ * stride of two move one element per instruction. */
+static void shrink_f32_from_step2(const float *src, float *dst, ptrdiff_t n)
+{
+    const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    ptrdiff_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        const __m512 lo = _mm512_maskz_loadu_ps(0x5555, src + 2 * i);
+        const __m512 hi = _mm512_maskz_loadu_ps(0x5555, src + 2 * i + 16);
+        _mm512_storeu_ps(dst + i, _mm512_permutex2var_ps(lo, even, hi));
+    }
+    for (; i < n; i++)
+        dst[i] = src[2 * i];
+}
+
+static void shrink_f32_to_step2(const float *src, float *dst, ptrdiff_t n)
+{
+    const __m512i lo = _mm512_setr_epi32(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7);
+    const __m512i hi = _mm512_setr_epi32(8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13, 14, 14, 15, 15);
+    ptrdiff_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        const __m512 v = _mm512_loadu_ps(src + i);
+        _mm512_mask_storeu_ps(dst + 2 * i, 0x5555, _mm512_permutexvar_ps(lo, v));
+        _mm512_mask_storeu_ps(dst + 2 * i + 16, 0x5555, _mm512_permutexvar_ps(hi, v));
+    }
+    for (; i < n; i++)
+        dst[2 * i] = src[i];
+}
+
 #else /* other builds: the polynomial-in-double kernels above, vectorized by gcc */
 #define SHRINK_TSF_LOOKUP 0
 
@@ -433,6 +528,32 @@ static void shrink_tanhsq_f_n(const float *in, float *out, ptrdiff_t n)
     ptrdiff_t i;
     for (i = 0; i < n; i++)
         out[i] = shrink__tsq_poly(in[i]);
+}
+
+/* step-2 views to and from a stack block: dst[i] = src[2i], dst[2i] = src[i] */
+static void shrink_f32_from_step2(const float *src, float *dst, ptrdiff_t n)
+{
+    ptrdiff_t i;
+    for (i = 0; i < n; i++)
+        dst[i] = src[2 * i];
+}
+
+static void shrink_f32_to_step2(const float *src, float *dst, ptrdiff_t n)
+{
+    ptrdiff_t i;
+    for (i = 0; i < n; i++)
+        dst[2 * i] = src[i];
+}
+
+/* out[i] = g[i] * tanh(x[i])^2 rounded once, a zero product as +0.0 (a select:
+ * `+ 0.0f` could be fused with the product into an FMA that keeps -0.0) */
+static void shrink_tanhshrink_backward_f_n(const float *g, const float *x, float *out, ptrdiff_t n)
+{
+    ptrdiff_t i;
+    for (i = 0; i < n; i++) {
+        const float p = g[i] * shrink__tsq_poly(x[i]);
+        out[i] = p == 0.0f ? 0.0f : p;
+    }
 }
 #endif
 
