@@ -28,6 +28,14 @@ cdef extern from *:
     """
     const bint SHRINK_AVX512
 
+cdef extern from "garrote_f32.h" nogil:
+    # 1 where the loops have a fused multiply-add (x86-64-v3/v4 builds, aarch64):
+    # the float32 garrote kernels compute in float32 there (src/garrote_f32.h)
+    const bint SHRINK_GARROTE_F32
+    float shrink_garrote_f32(float x, float lq)
+    float shrink_garrote_grad_f32(float x, float lq)
+    float shrink_garrote_backward_f32(float g, float x, float lq)
+
 # gcc if-converts (and so vectorizes) these exact shapes under its default
 # -ftrapping-math; small rewrites (an `&` of the compares, an addition after a
 # select, a select between two computed arms) leave "control flow in loop".
@@ -168,7 +176,9 @@ cdef inline void softshrink_complex(real re, real im, real lq, real* out) noexce
 # operands selected first, so that no lane divides by 0 or overflows where the
 # result is +0.0 or x (no FP flag, NOTES.md). float32 kernels that round more
 # than once compute in double and round once (the float16 and bfloat16 loops
-# call them with float, so they do too).
+# call them with float, so they do too); garrote's compute in float32 with FMA
+# where the build has it (src/garrote_f32.h: one division per vector, within
+# 0.5 + 2**-20 ULP before the final rounding).
 
 cdef inline real garrote_magnitude(real a, real lc) noexcept nogil:
     """a - lc**2 / a for a > lc >= 0, as (a - lc) * (1 + lc / a): a - lc is exact
@@ -182,6 +192,9 @@ cdef inline real garrote(real x, real lq) noexcept nogil:
     # select after the division: gcc (-ftrapping-math) would not if-convert a
     # select whose arm divides, and left the loop scalar. Band lanes divide by
     # lc (or 1), so m is finite there and m * 0 is a zero, made +0.0 by + 0.
+    if real is float:
+        if SHRINK_GARROTE_F32:
+            return shrink_garrote_f32(x, lq)
     cdef real lc = domain_lambd(lq)
     cdef bint band = in_band(x, lc)
     cdef real keep = 0 if band else 1
@@ -204,6 +217,9 @@ cdef inline real garrote_slope(real a, real lc) noexcept nogil:
 
 cdef inline real garrote_grad(real x, real lq) noexcept nogil:
     # keep as in garrote: no select after the division
+    if real is float:
+        if SHRINK_GARROTE_F32:
+            return shrink_garrote_grad_f32(x, lq)
     cdef real lc = domain_lambd(lq)
     cdef bint band = in_band(x, lc)
     cdef real keep = 0 if band else 1
@@ -221,6 +237,9 @@ cdef inline real garrote_grad(real x, real lq) noexcept nogil:
 cdef inline real garrote_backward(real g, real x, real lq) noexcept nogil:
     # g is zeroed in the band before the product (inf * 0 would be NaN); + 0
     # turns a -0.0 product into +0.0.
+    if real is float:
+        if SHRINK_GARROTE_F32:
+            return shrink_garrote_backward_f32(g, x, lq)
     cdef real lc = domain_lambd(lq)
     cdef bint band = in_band(x, lc)
     cdef real inside = lc if lc > 0 else 1

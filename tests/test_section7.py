@@ -515,3 +515,81 @@ def test_scipy_sparse_with_array_thresholds(name):
     want = getattr(ufuncs, name)(*_operands(name, dense, np.where(dense != 0, 2.0, 0.0)),
                                  *(np.broadcast_to(p, dense.shape) for p in params))
     np.testing.assert_array_equal(got.toarray(), want)
+
+
+# ---------------------------------------------------------------------------
+# float32 garrote kernels computed in float32 with FMA (src/garrote_f32.h): a
+# dense sweep over the method's weak points, against float64 references. For
+# float32 operands (x - lambd)(1 + lambd/x) and 1 + (lambd/x)**2 in float64 are
+# within 2**-50 relative of the exact value, i.e. 2**-26 float32 ULP, so the
+# 0.5 + 2**-10 ULP bound below (the method's, tighter than SPEC's 1 ULP) tells a
+# correctly rounded result from one off by a correction term. Results below the
+# normal range are rounded twice (scaled value, then to the subnormal): 1 ULP.
+
+
+def _f32_weak_points(rng, n):
+    f32 = np.float32
+    lam = (2.0 ** rng.uniform(-20, 20, n)).astype(f32)
+    k = rng.integers(1, 200, n).astype(f32)
+    eps = f32(2.0 ** -23)
+    xs = [
+        lam * (1 + k * eps),                               # x just above lambd (u near 1)
+        lam * (2 + (k - 100) * eps),                       # |x| near 2 lambd (u near 0.5)
+        lam * f32(1.0) / (f32(0.5) + rng.random(n).astype(f32) * f32(0.5)),  # u in (0.5, 1)
+        lam * (2.0 ** rng.uniform(0, 40, n)).astype(f32),  # u down to and past the 2**-30 cut
+    ]
+    lams = [lam] * 4
+    # random exponents over the whole range, lambd at random ratios below x
+    x = rng.integers(1, 0x7F7FFFFF, n, dtype=np.uint32).view(f32)
+    with np.errstate(under="ignore"):
+        r = (2.0 ** -rng.uniform(0, 36, n)).astype(f32)
+        xs.append(x)
+        lams.append(np.minimum(x, (x.astype(np.float64) * r).astype(f32)))
+    # huge x near FLT_MAX with huge and small lambd; subnormal x and lambd
+    big = rng.integers(0x7F000000, 0x7F7FFFFF, n, dtype=np.uint32).view(f32)
+    xs.append(big)
+    lams.append((big.astype(np.float64) * rng.random(n)).astype(f32))
+    sub = rng.integers(1, 1 << 24, n, dtype=np.uint32)
+    xs.append(sub.view(f32))
+    lams.append((sub // rng.integers(1, 1000, n, dtype=np.uint32)).view(f32))
+    x = np.concatenate(xs)
+    lam = np.concatenate(lams)
+    sign = np.where(rng.random(x.size) < 0.5, f32(-1), f32(1))
+    return (x * sign).astype(f32), lam.astype(f32)
+
+
+def _f32_ulp(ref):
+    """float32 ULP at each float64 reference value (subnormal range included)."""
+    _, e = np.frexp(np.abs(ref))
+    return np.ldexp(1.0, np.maximum(e - 24, -149))
+
+
+def test_garrote_float32_weak_points():
+    rng = np.random.default_rng(20261201)
+    x, lam = _f32_weak_points(rng, 40_000)
+    g = rng.choice(np.array([1.0, -3.0, 1e30, 1e-30, 0.7], np.float32), x.size)
+    X, L, G = x.astype(np.float64), lam.astype(np.float64), g.astype(np.float64)
+    out = np.abs(X) > L
+    q = L / np.abs(X)
+    want = {"garrote": np.where(out, np.sign(X) * (np.abs(X) - L) * (1 + q), 0.0),
+            "garrote_grad": np.where(out, 1 + q * q, 0.0)}
+    want["garrote_backward"] = G * want["garrote_grad"]
+    normal = np.abs(want["garrote"]) >= np.finfo(np.float32).tiny
+    for name in ("garrote", "garrote_grad", "garrote_backward"):
+        args = (g, x, lam) if name.endswith("backward") else (x, lam)
+        with np.errstate(invalid="raise", divide="raise", over="raise"):
+            y = getattr(ufuncs, name)(*args)
+        with np.errstate(all="raise"):  # and no underflow where nothing underflows
+            sel = normal & (np.abs(want["garrote_backward"]) >= np.finfo(np.float32).tiny)
+            getattr(ufuncs, name)(*(a[sel] for a in args))
+        assert y.dtype == np.float32
+        err = np.abs(y.astype(np.float64) - want[name]) / _f32_ulp(want[name])
+        if name == "garrote_backward":
+            # SPEC §7: 1 ULP of g*G plus abs(g) times the gradient's bound
+            bound = 1 + np.abs(G) * _f32_ulp(want["garrote_grad"]) / _f32_ulp(want[name])
+        else:
+            bound = np.where(normal | (name == "garrote_grad"), 0.5 + 2.0 ** -10, 1.0)
+        worst = int(np.argmax(err - bound))
+        assert err[worst] <= bound[worst], (
+            f"{name}({x[worst]!r}, {lam[worst]!r}) = {y[worst]!r}: {err[worst]:.6f} ULP")
+        print(f"\n{name} float32 weak points: worst {err.max():.6f} ULP over {x.size} points")
