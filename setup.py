@@ -6,6 +6,7 @@ the complex loops and the registration are compiled once, for the baseline.
 Never -march=native: the wheel must run on any CPU of its platform.
 """
 
+import glob
 import os
 import subprocess
 import sys
@@ -84,6 +85,8 @@ def extension(name, source):
         f"shrink.{name}",
         [source],
         include_dirs=[np.get_include(), "shrink/src"],
+        # the C headers the loops include: an edit to one rebuilds the modules
+        depends=sorted(glob.glob("shrink/src/*.h")),
         library_dirs=[NUMPY_LIB],
         libraries=["npymath"],
         # NumPy 2.0's C API (the install requirement): PyUFunc_GiveFloatingpointErrors
