@@ -90,7 +90,8 @@ shrink_gf32_split(float x, float lq) {
     shrink_gf32_parts r;
     /* lambd alone, in integer operations (no float compare: gcc if-converts
      * these in the x86-64-v3 loops too) */
-    int32_t iq = shrink_gf32_bits(lq);
+    /* + 0.0f: lambd = -0.0 is a valid threshold (SPEC: >= 0), +0.0 here */
+    int32_t iq = shrink_gf32_bits(lq + 0.0f);
     int32_t il = iq & ~(iq >> 31);  /* lq < 0 (out of the domain): lc = 0 */
     int32_t icap = il <= 0x707fffff ? il + (30 << 23) : 0x7f7fffff;
     int32_t e = il >> 23;
