@@ -4,6 +4,8 @@ SPEC section 6: ``shrink.hardshrink(x1, 0.5)`` on a 1-element array within
 1.5 x ``np.add(x1, 0.5)``. ``np.negative(x1)`` is the bare one-operand call.
 ``DirectPath``: N = 1000 through the public functions' direct path
 (shrink/_direct.pyx), with and without out=, against the raw ufunc.
+``DirectPathTransposed``: transposed 1000 x 1000 views into a C out=, the
+direct path's tiled run for mixed layouts.
 """
 import numpy as np
 
@@ -137,3 +139,41 @@ class DirectPath:
     def time_function_strided_out(self, name, dtype):
         # not the direct path: the ufunc machinery handles the strides
         self.function(*self.strided, out=self.y)
+
+
+class DirectPathTransposed:
+    """SPEC section 6 "transposed 2-D view" as benchmarks/ratios.py times it:
+    inputs a.T of C-ordered 1000 x 1000 arrays, out= a C array. Operands of
+    mixed layouts take the direct path's tiled run (shrink/_direct.pyx
+    run_tiled); beside it the raw ufunc (NumPy's iterator, 1-D columns) and the
+    reference of each family on the same views."""
+    params = [["hardshrink", "softshrink_backward", "tanhshrink", "tanhshrink_backward",
+               "firm"], ["float32", "float64"]]
+    param_names = ["func", "dtype"]
+
+    def setup(self, name, dtype):
+        x = make_array(dtype, 10**6, "transposed")
+        g = make_array(dtype, 10**6, "transposed", seed_offset=1)
+        self.x, self.g = x, g
+        self.args = _args(name, x, g)
+        self.y = np.empty(x.shape, dtype)
+        self.function = getattr(shrink, name)
+        self.ufunc = getattr(su, name)
+
+    def time_function_out(self, name, dtype):
+        self.function(*self.args, out=self.y)
+
+    def time_function(self, name, dtype):
+        self.function(*self.args)
+
+    def time_ufunc_out(self, name, dtype):
+        self.ufunc(*self.args, out=self.y)
+
+    def time_reference_out(self, name, dtype):
+        # SPEC section 6's reference of the family, on the same views
+        if "tanh" in name:
+            np.tanh(self.x, out=self.y)
+        elif name in TAKES_GRAD:
+            np.add(self.g, self.x, out=self.y)
+        else:
+            np.negative(self.x, out=self.y)

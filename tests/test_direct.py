@@ -169,8 +169,15 @@ NOT_TAKEN = [
     ("0-d", "hardshrink", lambda d: ((np.array(0.75), 0.5), {})),
     ("0-d out", "hardshrink", lambda d: ((np.array(0.75), 0.5), {"out": np.array(0.0)})),
     ("non-contiguous", "hardshrink", lambda d: ((d["x"][:, ::2], 0.5), {})),
-    ("C and F", "tanhshrink_backward", lambda d: ((d["g"], np.asfortranarray(d["x"])), {})),
-    ("F out of C", "hardshrink", lambda d: ((d["x"], 0.5), {"out": np.zeros((4, 3)).T})),
+    ("3-D C and F", "tanhshrink_backward",
+     lambda d: ((d["g"].reshape(3, 2, 2), np.asfortranarray(d["x"].reshape(3, 2, 2))), {})),
+    ("3-D F out of C", "hardshrink",
+     lambda d: ((d["x"].reshape(3, 2, 2), 0.5), {"out": np.zeros((2, 2, 3)).T})),
+    ("out is x transposed", "hardshrink",  # same data pointer, other strides
+     lambda d: ((d["buf"][:9].reshape(3, 3), 0.5), {"out": d["buf"][:9].reshape(3, 3).T})),
+    ("C and F, out overlaps x", "hardshrink_backward",
+     lambda d: ((d["g"], d["buf"][:12].reshape(4, 3).T, 0.5),
+                {"out": d["buf"][1:].reshape(3, 4)})),
     ("misaligned", "hardshrink", lambda d: ((d["misaligned"], 0.5), {})),
     ("byte-swapped", "hardshrink",
      lambda d: ((d["x"].astype(d["x"].dtype.newbyteorder()), 0.5), {})),
@@ -342,3 +349,73 @@ def test_fp_flags_on_threads_as_the_ufunc(spy, where):
     assert got == expected
     if where == "first chunk":  # the caller's own chunk: always seen
         assert expected[1]
+
+
+# mixed layouts in 2-D (the tiled run of run_tiled): per case, the layout of each
+# array operand in order and of out ("C", or "F": a transposed C array)
+MIXED = {
+    1: [("F", "C"), ("C", "F")],
+    2: [("F", "F", "C"), ("C", "C", "F"), ("C", "F", "C"), ("C", "F", "F"),
+        ("F", "C", "C"), ("F", "C", "F")],
+}
+# odd shapes: lines shorter and longer than a tile (TILE_LEN, TILE_LINES) on
+# either axis, a length-1 axis (every array is C and F then), empty
+MIXED_SHAPES = [(1, 7), (7, 1), (1000, 3), (3, 1000), (37, 1029), (0, 5)]
+
+
+def laid_out(a, layout):
+    """a's values in a C array, or in the transpose of a C array."""
+    return np.ascontiguousarray(a) if layout == "C" else np.ascontiguousarray(a.T).T
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_mixed_layouts_same_bits_as_the_ufunc(spy, name):
+    """Every ufunc x float32/float64 x mix of C and transposed operands x odd
+    shapes x {out given, absent, in place}: the direct path answers, with the raw
+    ufunc's bits, dtype, shape and strides."""
+    ufunc = getattr(shrink.ufuncs, name)
+    function = getattr(shrink, name)
+    params = thresholds(name)
+    nargs = len(DECLARED[name].arrays)
+    for dtype in (np.float32, np.float64):
+        for shape in MIXED_SHAPES:
+            n = int(np.prod(shape))
+            for layouts in MIXED[nargs]:
+                where = f"{name} {np.dtype(dtype)} {shape} {layouts}"
+                ops = tuple(laid_out(values(dtype, n, seed=k).reshape(shape), lay)
+                            for k, lay in enumerate(layouts[:-1]))
+                if 1 not in shape and 0 not in shape:
+                    assert [a.flags.c_contiguous for a in ops] == [
+                        lay == "C" for lay in layouts[:-1]], where
+                expected = ufunc(*ops, *params)
+
+                spy.clear()
+                got = function(*ops, *params)
+                assert spy == [True], where
+                assert type(got) is np.ndarray and got.dtype == dtype, where
+                assert got.shape == expected.shape, where
+                assert got.strides == expected.strides, where
+                assert_same_bits(got, expected, where)
+
+                out = laid_out(np.zeros(shape, dtype), layouts[-1])
+                spy.clear()
+                assert function(*ops, *params, out=out) is out
+                assert spy == [True], where
+                assert_same_bits(out, expected, where + " out=")
+
+                # in place on x, whatever its layout beside the others'
+                copies = tuple(a.copy(order="K") for a in ops)
+                x = copies[-1]
+                spy.clear()
+                assert function(*copies, *params, out=x) is x
+                assert spy == [True], where
+                assert_same_bits(x, expected, where + " out=x")
+
+
+def test_mixed_layouts_result_layout_as_numpy():
+    """Without out=, NumPy's order="K" for inputs that disagree: C order (the
+    reference for the strides checked above)."""
+    a = np.zeros((3, 5))
+    b = np.zeros((5, 3)).T
+    assert np.add(a, b).flags.c_contiguous and np.add(b, a).flags.c_contiguous
+    assert np.add(b, b).flags.f_contiguous
