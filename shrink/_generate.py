@@ -306,7 +306,9 @@ def block_kernel_body(u, t, n_in):
     the way); the result goes straight to a contiguous float32 out=, else through
     a block. One kernel, so the same bits wherever an element sits. Copies and
     stores with step 1 or 2 get their own loops (the step known to the compiler,
-    so that they are vectorized; float32 step 2 through STEP2_COPIES)."""
+    so that they are vectorized; float32 step 2 through STEP2_COPIES). float32
+    loops with a SPLIT_KERNELS entry never copy grad_output: read in place when
+    contiguous, else by the step-2 fused kernel or a store loop."""
     kernel, half = BLOCK_KERNELS[u.name]
     size = f"sizeof({STORAGE[t]})"
     step2 = f"(2 * {size})"
