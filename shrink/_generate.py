@@ -121,6 +121,10 @@ def real_loop_preamble():
         for name in (kernel, *(half or ()), *STEP2_COPIES):
             if name not in block_names:
                 block_names.append(name)
+    for split in SPLIT_KERNELS.values():
+        for name in split:
+            if name not in block_names:
+                block_names.append(name)
     lines = []
     for module, names in modules.items():
         lines.append(f"from {module} cimport (")
@@ -278,6 +282,18 @@ BLOCK_KERNELS = {
                             ("shrink_tanhsq_f_n", "tanhshrink_backward_exact_from_grad")),
 }
 
+# float32 loops whose fused kernel (BLOCK_KERNELS) would need grad_output copied
+# into a block when g is not contiguous: name -> (the fused kernel for g and out
+# both step-2 views, which deinterleaves g in registers; kernel on x alone and
+# the combine of g and its result, for a store loop that reads g with its
+# stride). Copying g into a block costs more than either (step-2 views,
+# Sapphire Rapids). Every path gives the fused kernel's one rounded product,
+# zeros +0.0.
+SPLIT_KERNELS = {
+    "tanhshrink_backward": ("shrink_tanhshrink_backward_f_n_step2",
+                            "shrink_tanhsq_f_n", "tanhshrink_backward_from_grad"),
+}
+
 # float32 step-2 views to and from a stack block (src/tanhshrink.h: masked
 # AVX-512 loads/stores and a permute in the v4 build, plain loops elsewhere)
 STEP2_COPIES = ("shrink_f32_from_step2", "shrink_f32_to_step2")
@@ -290,7 +306,9 @@ def block_kernel_body(u, t, n_in):
     the way); the result goes straight to a contiguous float32 out=, else through
     a block. One kernel, so the same bits wherever an element sits. Copies and
     stores with step 1 or 2 get their own loops (the step known to the compiler,
-    so that they are vectorized; float32 step 2 through STEP2_COPIES)."""
+    so that they are vectorized; float32 step 2 through STEP2_COPIES). float32
+    loops with a SPLIT_KERNELS entry never copy grad_output: read in place when
+    contiguous, else by the step-2 fused kernel or a store loop."""
     kernel, half = BLOCK_KERNELS[u.name]
     size = f"sizeof({STORAGE[t]})"
     step2 = f"(2 * {size})"
@@ -320,21 +338,32 @@ def block_kernel_body(u, t, n_in):
                 f"        elif s{k} == {step2}:", *copy(step2),
                 "        else:", *copy(f"s{k}")]
 
-    def store_res(step_out, step_g):
+    def store_res(step_out, step_g, combine=combine, g=gi[0] if gi else None):
         value = "res[i]" if combine is None else (
-            f"{combine}({load(t, at(gi[0], step_g))}, res[i])")
+            f"{combine}({load(t, at(g, step_g))}, res[i])")
         return ["            for i in range(m):",
                 f"                {store(t, u, at(n_in, step_out), value)}"]
 
+    def indent(block):
+        return [" " * 4 + line for line in block]
+
+    # float32 with a split kernel: grad_output is never copied into a block; the
+    # fused kernel reads it in place when contiguous, else the store loop reads it
+    split = SPLIT_KERNELS.get(u.name) if t == "f" else None
+    g_split = next(k for k in range(n_in) if k != xi) if split else None
     args = ", ".join(f"p{k}" for k in ins)
-    lines = [*[f"    cdef float b{k}[BLOCK]" for k in ins],
+    lines = [*[f"    cdef float b{k}[BLOCK]" for k in ins if k != g_split],
              "    cdef float res[BLOCK]",
              *[f"    cdef float* p{k}" for k in ins],
              "    cdef npy_intp start = 0, m",
              "    while start < n:",
              "        m = min(<npy_intp>BLOCK, n - start)"]
     for k in ins:
-        lines += read(k)
+        if k != g_split:
+            lines += read(k)
+    outer = lines
+    if split:
+        lines = []
     if combine is None and t == "f":
         lines += [f"        if s{n_in} == {size}:",
                   f"            {kernel}({args}, <float*>(a{n_in} + start * {size}), m)",
@@ -343,7 +372,19 @@ def block_kernel_body(u, t, n_in):
                   f"            if s{n_in} == {step2}:",
                   f"                {STEP2_COPIES[1]}(res, <float*>(a{n_in} + start * {step2}), m)",
                   "            else:",
-                  *[" " * 4 + line for line in store_res(f"s{n_in}", None)]]
+                  *indent(store_res(f"s{n_in}", None))]
+        if split:
+            g, both2 = g_split, f"s{n_in} == {step2} and s{g_split} == {step2}"
+            lines = outer + [
+                f"        if s{g} == {size}:",
+                f"            p{g} = <float*>(a{g} + start * {size})",
+                *indent(lines),
+                f"        elif {both2}:",
+                f"            {split[0]}(<float*>(a{g} + start * {step2}), p{xi}, "
+                f"<float*>(a{n_in} + start * {step2}), m)",
+                "        else:",
+                f"            {split[1]}(p{xi}, res, m)",
+                *store_res(f"s{n_in}", f"s{g}", split[2], g)]
     else:
         rest = " and ".join([f"s{n_in} == {size}"] + [f"s{k} == {size}" for k in gi])
         lines += [f"        {kernel}({args}, res, m)",

@@ -17,6 +17,8 @@ cdef extern from "tanhshrink.h" nogil:
     void shrink_tanhsq_f_n(const float* x, float* out, Py_ssize_t n)
     # g * tanhsq(x) over n floats, rounded once, zeros +0.0 (out == g or x allowed)
     void shrink_tanhshrink_backward_f_n(const float* g, const float* x, float* out, Py_ssize_t n)
+    # the same with g and out step-2 views (g[2i], out[2i]), x contiguous
+    void shrink_tanhshrink_backward_f_n_step2(const float* g, const float* x, float* out, Py_ssize_t n)
     # float32 step-2 views to and from a block: dst[i] = src[2i], dst[2i] = src[i]
     void shrink_f32_from_step2(const float* src, float* dst, Py_ssize_t n)
     void shrink_f32_to_step2(const float* src, float* dst, Py_ssize_t n)
@@ -57,6 +59,13 @@ cdef inline real positive_zero(real v) noexcept nogil:
 cdef inline real tanhshrink_backward(real g, real x) noexcept nogil:
     """g * tanhshrink_grad(x), rounded once."""
     return positive_zero(g * tanhshrink_grad(x))
+
+
+cdef inline float tanhshrink_backward_from_grad(float g, float sq) noexcept nogil:
+    """g * sq rounded once, zeros +0.0, sq = tanhshrink_grad(x): the float32 loops'
+    tanhshrink_backward when grad_output is not contiguous (the same bits as
+    shrink_tanhshrink_backward_f_n)."""
+    return positive_zero(g * sq)
 
 
 cdef inline double tanhshrink_backward_exact_from_grad(float g, float sq) noexcept nogil:

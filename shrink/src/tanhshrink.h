@@ -510,6 +510,35 @@ static void shrink_f32_to_step2(const float *src, float *dst, ptrdiff_t n)
         dst[2 * i] = src[i];
 }
 
+/* shrink_tanhshrink_backward_f_n with g and out step-2 views (g[2i], out[2i]) and
+ * x contiguous (a block): g is deinterleaved and the product interleaved in
+ * registers (the permutes and masked loads/stores of the copies above), so that
+ * neither g nor the result makes a round trip through a block. shrink__tsb_vec
+ * computes every product: the bits of the contiguous kernel. */
+static void shrink_tanhshrink_backward_f_n_step2(const float *g, const float *x, float *out, ptrdiff_t n)
+{
+    const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    const __m512i lo = _mm512_setr_epi32(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7);
+    const __m512i hi = _mm512_setr_epi32(8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13, 14, 14, 15, 15);
+    ptrdiff_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        const __m512 gv = _mm512_permutex2var_ps(_mm512_maskz_loadu_ps(0x5555, g + 2 * i), even,
+                                                 _mm512_maskz_loadu_ps(0x5555, g + 2 * i + 16));
+        const __m512 p = shrink__tsb_vec(gv, _mm512_loadu_ps(x + i));
+        _mm512_mask_storeu_ps(out + 2 * i, 0x5555, _mm512_permutexvar_ps(lo, p));
+        _mm512_mask_storeu_ps(out + 2 * i + 16, 0x5555, _mm512_permutexvar_ps(hi, p));
+    }
+    if (i < n) {  /* the last 1..15: through the contiguous kernel's masked tail */
+        float gb[16], pb[16];
+        ptrdiff_t j, m = n - i;
+        for (j = 0; j < m; j++)
+            gb[j] = g[2 * (i + j)];
+        shrink_tanhshrink_backward_f_n(gb, x + i, pb, m);
+        for (j = 0; j < m; j++)
+            out[2 * (i + j)] = pb[j];
+    }
+}
+
 #else /* other builds: the polynomial-in-double kernels above, vectorized by gcc */
 #define SHRINK_TSF_LOOKUP 0
 
@@ -553,6 +582,16 @@ static void shrink_tanhshrink_backward_f_n(const float *g, const float *x, float
     for (i = 0; i < n; i++) {
         const float p = g[i] * shrink__tsq_poly(x[i]);
         out[i] = p == 0.0f ? 0.0f : p;
+    }
+}
+
+/* the same with g and out step-2 views: g[2i], out[2i] */
+static void shrink_tanhshrink_backward_f_n_step2(const float *g, const float *x, float *out, ptrdiff_t n)
+{
+    ptrdiff_t i;
+    for (i = 0; i < n; i++) {
+        const float p = g[2 * i] * shrink__tsq_poly(x[i]);
+        out[2 * i] = p == 0.0f ? 0.0f : p;
     }
 }
 #endif
