@@ -22,6 +22,9 @@ cdef enum:
     # Below this, starting threads costs more than it saves (about 2**16
     # float64 elements of memory traffic take as long as waking a thread).
     PARALLEL_MIN_ELEMENTS = 1 << 16
+    # Operands and output of the widest loop (firm_backward: g, x, lambd_low,
+    # lambd_high, out), with room to spare; split_across_threads refuses more.
+    MAX_ARGS = 8
     # Chunk boundaries on whole 64-byte cache lines for every dtype.
     CHUNK_ALIGN = 64
 
@@ -65,7 +68,7 @@ cdef inline int threads_for(npy_intp n, void* data) noexcept nogil:
 
 cdef void run_chunk(inner_loop loop, char** args, npy_intp* steps, int nargs,
                     npy_intp start, npy_intp length) noexcept nogil:
-    cdef char* chunk_args[4]
+    cdef char* chunk_args[MAX_ARGS]
     cdef int k
     for k in range(nargs):
         chunk_args[k] = args[k] + start * steps[k]
@@ -100,7 +103,7 @@ cdef inline bint shares_memory_with_output(char** args, npy_intp* steps, int nar
 cdef void split_across_threads(inner_loop loop, char** args, npy_intp* dims,
                                npy_intp* steps, int nargs, int nthreads) noexcept nogil:
     cdef npy_intp n = dims[0]
-    if shares_memory_with_output(args, steps, nargs, n):
+    if nargs > MAX_ARGS or shares_memory_with_output(args, steps, nargs, n):
         loop(args, dims, steps, ONE_CHUNK)  # in order, on this thread
         return
     cdef npy_intp chunk = ((n + nthreads - 1) // nthreads + CHUNK_ALIGN - 1) // CHUNK_ALIGN * CHUNK_ALIGN
