@@ -373,13 +373,15 @@ def thread_rows(opts):
                              case="N=1e7 contig", shrink=t_c / x.size * 1e9,
                              ref=t_r / x.size * 1e9, ref_name=ref_name, target=0.6))
         shrink.set_num_threads(1)
-        trows = torch_rows(opts, threads=threads, dtypes=(dtype,), data=(x, g, y))
-        for r in trows or ():
-            if r["func"] in TANH:  # against torch's own one-thread time, as shrink's
-                r["ref_name"] = "torch, 1 thread"
-            rows.append(r)
         del x, g, y
         gc.collect()
+    # PyTorch after every shrink row: torch.set_num_threads(1) also caps the
+    # OpenMP runtime that shrink's loops share, and its idle pool spins on the
+    # other core for a while
+    for r in torch_rows(opts, threads=threads) or ():
+        if r["func"] in TANH:  # against torch's own one-thread time, as shrink's
+            r["ref_name"] = "torch, 1 thread"
+        rows.append(r)
     return rows
 
 
