@@ -68,13 +68,16 @@ def _operands(name, dtype, lambd):
 
 def _numpy_extra(x, lambd, out=None, name=None):
     """What NumPy's own two-operand ufunc allocates on the same operands; with
-    several array thresholds (firm's lambd_low and lambd_high), NumPy's
-    iterator buffers each broadcast one: np.add's cost with out= once more for
-    every threshold beyond the first."""
+    several thresholds, NumPy's iterator may buffer each one beyond the first
+    where it buffers the first (a row broadcast over 2-D x): np.add's cost with
+    out= once more for every threshold beyond the first. Array thresholds are
+    buffered on every NumPy (firm's lambd_low and lambd_high); NumPy 2.0 also
+    casts a Python-float threshold through the buffer (shrink's bias beside a
+    row lambd). Each such buffer holds 8192 elements whatever N is."""
     other = 0.5 if lambd is None or np.ndim(lambd) == 0 else lambd
-    arrays = sum(np.ndim(p) > 0 for p in param_values(name, lambd)) if name and lambd is not None else 0
+    params = len(param_values(name, lambd)) if name and lambd is not None else 0
     scratch = np.empty_like(x)
-    again = max(arrays - 1, 0) * extra_bytes(lambda: np.add(x, other, out=scratch))
+    again = max(params - 1, 0) * extra_bytes(lambda: np.add(x, other, out=scratch))
     if out is None:
         return extra_bytes(lambda: np.add(x, other)) + again
     return extra_bytes(lambda: np.add(x, other, out=out)) + again
