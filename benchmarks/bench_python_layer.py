@@ -106,7 +106,22 @@ class ArrayLambd:
         self.ufunc(*self.arrays, self.lam, out=self.out)
 
 
-class DirectPath:
+class _PublicAndRaw:
+    """The timers the direct-path benchmarks share: the public function with
+    and without out=, and the raw ufunc; setup gives args, y, function, ufunc."""
+    param_names = ["func", "dtype"]
+
+    def time_function_out(self, name, dtype):
+        self.function(*self.args, out=self.y)
+
+    def time_function(self, name, dtype):
+        self.function(*self.args)
+
+    def time_ufunc_out(self, name, dtype):
+        self.ufunc(*self.args, out=self.y)
+
+
+class DirectPath(_PublicAndRaw):
     """SPEC section 6 at N = 1000 as users call the functions: exact float32 /
     float64 ndarrays take the direct path (shrink/_direct.pyx: the ufunc's own
     loop without NumPy's dispatch), with out= and without, beside the raw
@@ -115,7 +130,6 @@ class DirectPath:
     function with two thresholds."""
     params = [["hardshrink", "softshrink_backward", "tanhshrink", "firm"],
               ["float32", "float64"]]
-    param_names = ["func", "dtype"]
 
     def setup(self, name, dtype):
         x = make_array(dtype, 1000, "contiguous")
@@ -127,21 +141,12 @@ class DirectPath:
         self.function = getattr(shrink, name)
         self.ufunc = getattr(su, name)
 
-    def time_function_out(self, name, dtype):
-        self.function(*self.args, out=self.y)
-
-    def time_function(self, name, dtype):
-        self.function(*self.args)
-
-    def time_ufunc_out(self, name, dtype):
-        self.ufunc(*self.args, out=self.y)
-
     def time_function_strided_out(self, name, dtype):
         # not the direct path: the ufunc machinery handles the strides
         self.function(*self.strided, out=self.y)
 
 
-class DirectPathTransposed:
+class DirectPathTransposed(_PublicAndRaw):
     """SPEC section 6 "transposed 2-D view" as benchmarks/ratios.py times it:
     inputs a.T of C-ordered 1000 x 1000 arrays, out= a C array. Operands of
     mixed layouts take the direct path's tiled run (shrink/_direct.pyx
@@ -149,7 +154,6 @@ class DirectPathTransposed:
     reference of each family on the same views."""
     params = [["hardshrink", "softshrink_backward", "tanhshrink", "tanhshrink_backward",
                "firm"], ["float32", "float64"]]
-    param_names = ["func", "dtype"]
 
     def setup(self, name, dtype):
         x = make_array(dtype, 10**6, "transposed")
@@ -159,15 +163,6 @@ class DirectPathTransposed:
         self.y = np.empty(x.shape, dtype)
         self.function = getattr(shrink, name)
         self.ufunc = getattr(su, name)
-
-    def time_function_out(self, name, dtype):
-        self.function(*self.args, out=self.y)
-
-    def time_function(self, name, dtype):
-        self.function(*self.args)
-
-    def time_ufunc_out(self, name, dtype):
-        self.ufunc(*self.args, out=self.y)
 
     def time_reference_out(self, name, dtype):
         # SPEC section 6's reference of the family, on the same views

@@ -228,9 +228,6 @@ def call(cnp.ufunc ufunc, out, a, b=None, c=None, d=None):
             return None
     if first is None:
         return None
-    # mixed layouts only in 2-D (see run_tiled)
-    if not order and cnp.PyArray_NDIM(first) != 2:
-        return None
     if out is not None:
         if type(out) is not cnp.ndarray:
             return None
@@ -243,8 +240,6 @@ def call(cnp.ufunc ufunc, out, a, b=None, c=None, d=None):
             return None
         order &= lay
         by_rows += (lay == C_ORDER) - (lay == F_ORDER)
-        if not order and cnp.PyArray_NDIM(first) != 2:
-            return None
         # in place on an input's very memory, or apart from every input
         nbytes = cnp.PyArray_NBYTES(result)
         out_lo = cnp.PyArray_BYTES(result)
@@ -257,6 +252,9 @@ def call(cnp.ufunc ufunc, out, a, b=None, c=None, d=None):
                         return None
                 elif lo < out_lo + nbytes and out_lo < lo + nbytes:
                     return None
+    # mixed layouts (out's included) only in 2-D (see run_tiled)
+    if not order and cnp.PyArray_NDIM(first) != 2:
+        return None
     i = find_loop(ufunc, type_num)
     if i < 0:
         return None

@@ -77,6 +77,23 @@ def arrays(name, dtype, layout):
 LAYOUTS = ["C", "F", "1-D", "empty"]
 
 
+def assert_direct_with_out(spy, function, ops, params, out, expected, where):
+    """function(*ops, *params, out=out), then in place on a copy of x (whatever
+    its layout beside the others'): the direct path answers both, returns the
+    very out object, with the expected bits."""
+    spy.clear()
+    assert function(*ops, *params, out=out) is out
+    assert spy == [True], where
+    assert_same_bits(out, expected, where + " out=")
+
+    copies = tuple(a.copy(order="K") for a in ops)
+    x = copies[-1]
+    spy.clear()
+    assert function(*copies, *params, out=x) is x
+    assert spy == [True], where
+    assert_same_bits(x, expected, where + " out=x")
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_same_bits_as_the_ufunc(spy, name):
     """Every ufunc x float32/float64 x layout x {out given, in place, absent}:
@@ -98,18 +115,9 @@ def test_same_bits_as_the_ufunc(spy, name):
             assert got.strides == expected.strides, where
             assert_same_bits(got, expected, where)
 
-            out = np.zeros_like(ops[0])  # zeros_like keeps the layout
-            spy.clear()
-            assert function(*ops, *params, out=out) is out
-            assert spy == [True], where
-            assert_same_bits(out, expected, where + " out=")
-
-            copies = tuple(a.copy(order="K") for a in ops)
-            x = copies[-1]
-            spy.clear()
-            assert function(*copies, *params, out=x) is x
-            assert spy == [True], where
-            assert_same_bits(x, expected, where + " out=x")
+            # zeros_like keeps the layout
+            assert_direct_with_out(spy, function, ops, params, np.zeros_like(ops[0]),
+                                   expected, where)
 
 
 def test_float32_gets_the_threshold_rounded_to_float32(spy):
@@ -397,19 +405,9 @@ def test_mixed_layouts_same_bits_as_the_ufunc(spy, name):
                 assert got.strides == expected.strides, where
                 assert_same_bits(got, expected, where)
 
-                out = laid_out(np.zeros(shape, dtype), layouts[-1])
-                spy.clear()
-                assert function(*ops, *params, out=out) is out
-                assert spy == [True], where
-                assert_same_bits(out, expected, where + " out=")
-
-                # in place on x, whatever its layout beside the others'
-                copies = tuple(a.copy(order="K") for a in ops)
-                x = copies[-1]
-                spy.clear()
-                assert function(*copies, *params, out=x) is x
-                assert spy == [True], where
-                assert_same_bits(x, expected, where + " out=x")
+                assert_direct_with_out(spy, function, ops, params,
+                                       laid_out(np.zeros(shape, dtype), layouts[-1]),
+                                       expected, where)
 
 
 def test_mixed_layouts_result_layout_as_numpy():
