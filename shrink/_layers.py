@@ -30,6 +30,7 @@ def _check_layer_param(cls_name: str, param: Param, value: object) -> None:
     # One value per parameter, as in torch.nn: it keeps equality and hashing
     # meaningful. Per-element thresholds belong to the functions.
     name = param.name
+    family = _FAMILY_OF[cls_name]
     # a bfloat16 scalar (ml_dtypes) is a real number that numbers.Real does not know
     real = isinstance(value, numbers.Real) or (isinstance(value, np.generic)
                                                and is_bfloat16(value.dtype))
@@ -38,7 +39,7 @@ def _check_layer_param(cls_name: str, param: Param, value: object) -> None:
                 hasattr(value, "__array__") and not isinstance(value, np.generic)):
             raise TypeError(f"{cls_name}: {name} must be a real number, got an array "
                             f"{value!r}; for per-element thresholds call "
-                            f"shrink.{_FAMILY_OF[cls_name].name}(x, {name})")
+                            f"shrink.{family.name}(x, {', '.join(family.param_names)})")
         raise TypeError(f"{cls_name}: {name} must be a real number, got {value!r}")
     check_lambd_alone(cls_name, value, param.name, param.signed)
 

@@ -96,7 +96,10 @@ def test_layer_holds_one_threshold(cls, param, bad):
         _build(cls, param, bad)
     msg = str(e.value)
     assert msg.startswith(f"{cls}: {param} must be a real number, got an array")
-    assert f"shrink.{CLASSES[cls]}(x, " in msg
+    # the call names every threshold parameter of the family, in order
+    params = {"Hardshrink": "lambd", "Softshrink": "lambd", "Garrote": "lambd",
+              "Firm": "lambd_low, lambd_high", "Shrink": "lambd, bias"}[cls]
+    assert msg.endswith(f"call shrink.{CLASSES[cls]}(x, {params})")
 
 
 def test_tanhshrink_takes_no_lambd():
