@@ -5,7 +5,9 @@ SPEC section 6: ``shrink.hardshrink(x1, 0.5)`` on a 1-element array within
 ``DirectPath``: N = 1000 through the public functions' direct path
 (shrink/_direct.pyx), with and without out=, against the raw ufunc.
 ``DirectPathTransposed``: transposed 1000 x 1000 views into a C out=, the
-direct path's tiled run for mixed layouts.
+direct path's tiled run for mixed layouts, with its buffered tiles: the
+transposed input of a one-array function is copied in, the C out= of a
+backward (whose two inputs are transposed) copied out.
 """
 import numpy as np
 
@@ -150,8 +152,10 @@ class DirectPathTransposed(_PublicAndRaw):
     """SPEC section 6 "transposed 2-D view" as benchmarks/ratios.py times it:
     inputs a.T of C-ordered 1000 x 1000 arrays, out= a C array. Operands of
     mixed layouts take the direct path's tiled run (shrink/_direct.pyx
-    run_tiled); beside it the raw ufunc (NumPy's iterator, 1-D columns) and the
-    reference of each family on the same views."""
+    run_tiled): the forward functions copy x's tiles in, the backwards copy
+    out's tiles out (shrink/src/tile_copy.h); beside it the raw ufunc (NumPy's
+    iterator, 1-D columns) and the reference of each family on the same
+    views."""
     params = [["hardshrink", "softshrink_backward", "tanhshrink", "tanhshrink_backward",
                "firm"], ["float32", "float64"]]
 

@@ -35,15 +35,22 @@ along one axis, on which every element of an operand laid out the other way
 sits on its own cache line and page (cache and TLB misses on every element).
 ``run_tiled`` visits the index space in tiles instead: the loop is called
 along the axis where most array operands (out among them; out's axis on a
-tie) are contiguous, TILE_LEN elements at a time,
-on TILE_LINES neighbouring lines one after another, so that each cache line of
-a far-strided operand, fetched by the first of these calls, is used by the
-next ones while still in L1. Each call passes the operands' real strides (the
-loop handles far-strided operands itself); the same loop and kernel give the
-same bits for every element as any other visiting order. The FP flags are
-cleared before the whole tiled run and read after it. Without ``out`` the
-result is C-ordered, as NumPy's order="K" makes it when the inputs disagree
-(its iterator lets C order win a conflict).
+tie) are contiguous, TILE_LEN elements at a time, on the few neighbouring
+lines of a tile one after another. An operand laid out the other way (not
+contiguous along that axis) goes through a scratch block per tile: an
+input's block is copied in before the tile's calls, out's block copied out
+after them, each a blocked transpose that reads or writes the far-strided
+memory along its own contiguous axis (TILE_COLUMN_BYTES at each position:
+shrink/src/tile_copy.h). The loop then sees only contiguous operands (its
+fast, vectorized path) instead of gathering or scattering one element per
+cache line. The copies are integer moves: they raise no FP flag and keep
+every bit, and the same loop and kernel give the same bits for every element
+as any other visiting order. The FP flags are cleared before the whole tiled
+run and read after it. Without ``out`` the result is C-ordered, as NumPy's
+order="K" makes it when the inputs disagree (its iterator lets C order win a
+conflict). Each call covers at most TILE_LEN elements, below the loops'
+threshold for threads: a mixed-layout run is single-threaded whatever
+set_num_threads says.
 
 Anything else returns None: the caller then calls the ufunc itself.
 """
@@ -52,6 +59,12 @@ cimport cython
 cimport numpy as cnp
 from cpython.object cimport PyObject
 from libc.float cimport DBL_MAX, FLT_MAX
+from cpython.mem cimport PyMem_RawFree, PyMem_RawMalloc
+
+cdef extern from "tile_copy.h" nogil:
+    void shrink_tile_copy(const char* src, cnp.npy_intp sa, cnp.npy_intp sb, char* dst,
+                          cnp.npy_intp da, cnp.npy_intp db, cnp.npy_intp na, cnp.npy_intp nb,
+                          int itemsize)
 
 cnp.import_array()
 cnp.import_ufunc()
@@ -79,15 +92,23 @@ cdef enum:
     GIL_THRESHOLD = 500
     C_ORDER = 1
     F_ORDER = 2
-    # mixed layouts: elements per loop call along the run's axis, and
-    # neighbouring lines visited one after another per tile. Picked by
-    # measurement (1000 x 1000 transposed views, Intel Xeon Sapphire Rapids):
-    # 256-512 x 16-32 within noise of each other; shorter runs (32-128) or
-    # 8 lines slower for some functions; one call per whole line, as NumPy's
-    # iterator does, 1.1-1.5 x slower. 16 lines of float32 fill a 64-byte
-    # cache line of a far-strided operand.
+    # mixed layouts (run_tiled): elements per loop call along the run's axis,
+    # and the bytes of neighbouring lines per tile (tile_lines: 8 float32 or
+    # 4 float64 lines), which is also how much of a far-strided operand's
+    # contiguous axis one position of a tile reads or writes. Picked by
+    # measurement (1000 x 1000 transposed views, all 18 functions, float32 and
+    # float64, Intel Xeon Sapphire Rapids, buffered tiles): 32 bytes as fast
+    # as 64 in float32 and faster in float64, where with 64 the memory-bound
+    # hard/soft rows took 0.75-0.85 x np.negative (0.68-0.72 with 32, as
+    # without buffering); 128 and 256 elements within noise of each other.
     TILE_LEN = 256
-    TILE_LINES = 16
+    TILE_COLUMN_BYTES = 32
+
+
+cdef inline cnp.npy_intp tile_lines(cnp.npy_intp itemsize) noexcept nogil:
+    """Lines per tile: TILE_COLUMN_BYTES of a far-strided operand (8 float32,
+    4 float64)."""
+    return TILE_COLUMN_BYTES // itemsize
 
 
 cdef inline int layout(cnp.ndarray a) noexcept:
@@ -136,41 +157,81 @@ cdef int find_loop(cnp.ufunc ufunc, int type_num) noexcept:
     return -1
 
 
+cdef inline bint buffered(cnp.npy_intp step_in, cnp.npy_intp itemsize) noexcept nogil:
+    """Whether run_tiled copies an operand through scratch: an array operand
+    that is not contiguous along the run's axis (a Python float's step is 0)."""
+    return step_in != 0 and step_in != itemsize
+
+
 @cython.cdivision(True)
 cdef void run_tiled(loop_function loop, void* data, int nargs, char** base,
                     const cnp.npy_intp* step_in, const cnp.npy_intp* step_out,
-                    cnp.npy_intp length, cnp.npy_intp lines) noexcept nogil:
+                    cnp.npy_intp length, cnp.npy_intp lines, cnp.npy_intp itemsize,
+                    char* scratch) noexcept nogil:
     """The loop over a 2-D index space of `lines` lines of `length` elements:
     operand k's element (line j, position i) at base[k] + j * step_out[k] +
-    i * step_in[k]. Tiles of TILE_LINES lines x TILE_LEN elements, one loop
-    call per line of a tile (the last tile on each axis partial)."""
+    i * step_in[k] (out last). Tiles of tile_lines(itemsize) lines x TILE_LEN
+    elements (the last tile on each axis partial), one loop call per line of a
+    tile. Operands that are not contiguous along the run's axis (buffered())
+    go through `scratch`, one tile each in operand order, lines TILE_LEN
+    elements apart: an input's tile is copied in before the tile's calls,
+    out's copied out after them (shrink_tile_copy, a blocked transpose)."""
     cdef char* args[MAX_ARGS]
+    cdef char* buf[MAX_ARGS]
+    cdef cnp.npy_intp steps[MAX_ARGS]
     cdef cnp.npy_intp i0, j0, j, j_end, n
-    cdef int k
+    cdef cnp.npy_intp pitch = TILE_LEN * itemsize
+    cdef cnp.npy_intp tl = tile_lines(itemsize)
+    cdef int k, out = nargs - 1
+    cdef char* next_block = scratch
+    for k in range(nargs):
+        if buffered(step_in[k], itemsize):
+            buf[k] = next_block
+            next_block += tl * pitch
+            steps[k] = itemsize
+        else:
+            buf[k] = NULL
+            steps[k] = step_in[k]
     j0 = 0
     while j0 < lines:
-        j_end = j0 + TILE_LINES if lines - j0 > TILE_LINES else lines
+        j_end = j0 + tl if lines - j0 > tl else lines
         i0 = 0
         while i0 < length:
             n = TILE_LEN if length - i0 > TILE_LEN else length - i0
+            for k in range(out):
+                if buf[k] != NULL:
+                    # element (position i, line j) to buf[k] + j * pitch + i * itemsize
+                    shrink_tile_copy(base[k] + j0 * step_out[k] + i0 * step_in[k],
+                                     step_in[k], step_out[k], buf[k], itemsize, pitch,
+                                     n, j_end - j0, itemsize)
             for j in range(j0, j_end):
                 for k in range(nargs):
-                    args[k] = base[k] + j * step_out[k] + i0 * step_in[k]
-                loop(args, &n, step_in, data)
+                    if buf[k] != NULL:
+                        args[k] = buf[k] + (j - j0) * pitch
+                    else:
+                        args[k] = base[k] + j * step_out[k] + i0 * step_in[k]
+                loop(args, &n, steps, data)
+            if buf[out] != NULL:
+                # element (line j, position i) from buf[out] + j * pitch + i * itemsize
+                shrink_tile_copy(buf[out], pitch, itemsize,
+                                 base[out] + j0 * step_out[out] + i0 * step_in[out],
+                                 step_out[out], step_in[out], j_end - j0, n, itemsize)
             i0 += TILE_LEN
         j0 = j_end
 
 
 cdef int run(loop_function loop, void* data, int nargs, char** args,
             const cnp.npy_intp* steps, const cnp.npy_intp* steps_out, cnp.npy_intp n,
-            int order, cnp.npy_intp length, cnp.npy_intp lines) noexcept nogil:
+            int order, cnp.npy_intp length, cnp.npy_intp lines, cnp.npy_intp itemsize,
+            char* scratch) noexcept nogil:
     """The loop over all n elements (one call when the operands share a layout,
     else tiled), between clearing and reading the FP flags; returns the flags."""
     npy_clear_floatstatus_barrier(<char*>&n)
     if order:
         loop(args, &n, steps, data)
     else:
-        run_tiled(loop, data, nargs, args, steps, steps_out, length, lines)
+        run_tiled(loop, data, nargs, args, steps, steps_out, length, lines, itemsize,
+                  scratch)
     return npy_get_floatstatus_barrier(<char*>&n)
 
 
@@ -197,6 +258,8 @@ def call(cnp.ufunc ufunc, out, a, b=None, c=None, d=None):
     cdef loop_function loop
     cdef void* data
     cdef PyObject* operands[4]
+    cdef char* scratch = NULL
+    cdef int nbuf = 0
     if nin > 4 or ufunc.nout != 1:
         return None
     operands[0] = <PyObject*>a  # borrowed: a..d hold them
@@ -307,11 +370,26 @@ def call(cnp.ufunc ufunc, out, a, b=None, c=None, d=None):
             else:
                 steps[k] = cnp.PyArray_STRIDES(<cnp.ndarray>op)[inner]
                 steps_out[k] = cnp.PyArray_STRIDES(<cnp.ndarray>op)[1 - inner]
-    if n > GIL_THRESHOLD:
-        with nogil:
-            fp = run(loop, data, nin + 1, args, steps, steps_out, n, order, length, lines)
-    else:
-        fp = run(loop, data, nin + 1, args, steps, steps_out, n, order, length, lines)
+            nbuf += buffered(steps[k], itemsize)
+        if nbuf:
+            # run_tiled's scratch: one tile (TILE_COLUMN_BYTES x TILE_LEN =
+            # 8 KiB) per buffered operand, whatever the array's size: a fixed
+            # block like the buffers of NumPy's own iterator, not a temporary
+            # array (tracemalloc sees it: tests/test_memory.py bounds it)
+            scratch = <char*>PyMem_RawMalloc(nbuf * TILE_COLUMN_BYTES * TILE_LEN)
+            if scratch == NULL:
+                raise MemoryError(f"{ufunc.__name__}: no {nbuf * TILE_COLUMN_BYTES * TILE_LEN}"
+                                  " bytes of scratch for a mixed-layout run")
+    try:
+        if n > GIL_THRESHOLD:
+            with nogil:
+                fp = run(loop, data, nin + 1, args, steps, steps_out, n, order, length, lines,
+                         itemsize, scratch)
+        else:
+            fp = run(loop, data, nin + 1, args, steps, steps_out, n, order, length, lines,
+                     itemsize, scratch)
+    finally:
+        PyMem_RawFree(scratch)
     if fp:
         PyUFunc_GiveFloatingpointErrors(ufunc.name, fp)
     return result

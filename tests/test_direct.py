@@ -366,9 +366,12 @@ MIXED = {
     2: [("F", "F", "C"), ("C", "C", "F"), ("C", "F", "C"), ("C", "F", "F"),
         ("F", "C", "C"), ("F", "C", "F")],
 }
-# odd shapes: lines shorter and longer than a tile (TILE_LEN, TILE_LINES) on
-# either axis, a length-1 axis (every array is C and F then), empty
-MIXED_SHAPES = [(1, 7), (7, 1), (1000, 3), (3, 1000), (37, 1029), (0, 5)]
+# odd shapes: lines shorter and longer than a tile (TILE_LEN = 256 elements,
+# 8 float32 or 4 float64 lines) on either axis and not multiples of it, or of
+# the 4 x 4 / 2 x 2 blocks of the buffered copies (shrink/src/tile_copy.h);
+# a length-1 axis (every array is C and F then), empty
+MIXED_SHAPES = [(1, 7), (7, 1), (2, 3), (1000, 3), (3, 1000), (11, 262), (37, 1029),
+                (0, 5)]
 
 
 def laid_out(a, layout):
@@ -417,3 +420,114 @@ def test_mixed_layouts_result_layout_as_numpy():
     b = np.zeros((5, 3)).T
     assert np.add(a, b).flags.c_contiguous and np.add(b, a).flags.c_contiguous
     assert np.add(b, b).flags.f_contiguous
+
+
+def _mixed_thresholds(dtype, shape, seed):
+    """Array thresholds of every kind (lambd, bias, lambd_low <= lambd_high),
+    of x's shape, varying per element."""
+    rng = np.random.default_rng(seed)
+    low = rng.uniform(0.0, 0.75, shape).astype(dtype)
+    return {"lambd": rng.uniform(0.0, 1.5, shape).astype(dtype),
+            "bias": rng.uniform(-0.5, 0.5, shape).astype(dtype),
+            "lambd_low": low, "lambd_high": (low + rng.uniform(0.0, 1.0, shape)).astype(dtype)}
+
+
+@pytest.mark.parametrize("name", ["hardshrink", "softshrink_backward", "firm_backward"])
+def test_mixed_layouts_of_array_thresholds(spy, name):
+    """Threshold arrays are operands too: every mix of C and transposed over all
+    array operands and out (the run goes along the majority's contiguous axis:
+    up to two operands against it, each copied through its own scratch block),
+    partial tiles on both axes, out= apart or in place on any operand: the
+    ufunc's bits."""
+    ufunc = getattr(shrink.ufuncs, name)
+    function = getattr(shrink, name)
+    shape = (19, 261)
+    n = int(np.prod(shape))
+    nargs = len(DECLARED[name].arrays)
+    for dtype in (np.float32, np.float64):
+        thresholds = _mixed_thresholds(dtype, shape, seed=7)
+        values_ = [values(dtype, n, seed=k).reshape(shape) for k in range(nargs)]
+        values_ += [thresholds[p.name] for p in DECLARED[name].params]
+        for code in range(2 ** (len(values_) + 1)):
+            layouts = ["F" if code >> k & 1 else "C" for k in range(len(values_) + 1)]
+            ops = tuple(laid_out(v, lay) for v, lay in zip(values_, layouts))
+            where = f"{name} {np.dtype(dtype)} {layouts}"
+            expected = ufunc(*ops)
+            out = laid_out(np.zeros(shape, dtype), layouts[-1])
+            spy.clear()
+            assert function(*ops, out=out) is out
+            assert spy == [True], where
+            assert_same_bits(out, expected, where)
+            # in place on each operand (out then goes through scratch with it
+            # whenever that operand does)
+            for k in range(len(ops)):
+                copies = [a.copy(order="K") for a in ops]
+                spy.clear()
+                assert function(*copies, out=copies[k]) is copies[k]
+                assert spy == [True], where
+                assert_same_bits(copies[k], expected, f"{where} out=operand {k}")
+
+
+@pytest.mark.parametrize("buffered", ["grad_output", "out"])
+@pytest.mark.parametrize("mode", ["raise", "warn", "ignore"])
+def test_mixed_layouts_fp_flags_inside_a_buffered_tile(spy, buffered, mode):
+    """An invalid element (inf * 0 in tanhshrink_backward) inside a tile whose
+    operand goes through scratch: the flag is reported as the ufunc reports it.
+    grad_output transposed beside x and out in C: grad_output is copied in;
+    grad_output and x in C beside a transposed out: out is copied out."""
+    shape = (37, 1029)
+    g = np.ones(shape)
+    g[21, 300] = np.inf  # inside a tile on both axes, off the 2 x 2 blocks' edges
+    x = np.zeros(shape)
+    if buffered == "grad_output":
+        g = laid_out(g, "F")
+        out = np.zeros(shape)
+    else:
+        out = laid_out(np.zeros(shape), "F")
+    expected = _behaviour(lambda: shrink.ufuncs.tanhshrink_backward(g, x), mode)
+    got = _behaviour(lambda: shrink.tanhshrink_backward(g, x, out=out), mode)
+    assert spy == [True]
+    assert got == expected
+    if mode != "ignore":
+        assert expected[1], "the case raises no flag: it tests nothing"
+    with np.errstate(invalid="ignore"):
+        assert_same_bits(out, shrink.ufuncs.tanhshrink_backward(g, x), "after the flag")
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_mixed_layouts_copies_raise_no_flag(spy, dtype):
+    """NaN and infinities in buffered tiles, in and out, under
+    np.errstate(all="raise"): the copies are integer moves and raise nothing;
+    hardshrink's loop raises nothing on them either (as the ufunc shows)."""
+    shape = (37, 1029)
+    x = values(dtype, int(np.prod(shape))).reshape(shape)
+    x[5::7, 3::11] = np.nan
+    x[2::9, 1::13] = -np.inf
+    with np.errstate(all="raise"):
+        expected = shrink.ufuncs.hardshrink(x, 0.5)
+        for x_layout, out_layout in [("F", "C"), ("C", "F")]:
+            out = laid_out(np.zeros(shape, dtype), out_layout)
+            spy.clear()
+            shrink.hardshrink(laid_out(x, x_layout), 0.5, out=out)
+            assert spy == [True]
+            assert_same_bits(out, expected, f"x {x_layout}, out {out_layout}")
+
+
+def test_mixed_layouts_with_two_threads(spy):
+    """set_num_threads(2) on transposed views: the tiled run calls the loop on
+    at most TILE_LEN elements at a time, below the loops' threshold for
+    threads, and gives the one-thread bits (in both directions of copy)."""
+    shape = (301, 299)
+    x = laid_out(values(np.float64, 301 * 299).reshape(shape), "F")
+    g = values(np.float64, 301 * 299, seed=1).reshape(shape)
+    expected = (shrink.ufuncs.tanhshrink(x), shrink.ufuncs.tanhshrink_backward(g, x))
+    previous = shrink.set_num_threads(2)
+    try:
+        # x copied in; g copied in (run along axis 0, where x and out are contiguous)
+        got = (shrink.tanhshrink(x, out=np.zeros(shape)),
+               shrink.tanhshrink_backward(g, x, out=laid_out(np.zeros(shape), "F")))
+    finally:
+        shrink.set_num_threads(previous)
+    assert spy == [True, True]
+    assert_same_bits(got[0], expected[0], "tanhshrink")
+    assert_same_bits(got[1], expected[1], "tanhshrink_backward")

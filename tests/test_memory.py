@@ -142,3 +142,27 @@ def test_array_thresholds_of_every_function(name, dtype):
     numpy = _numpy_extra(x, thresholds[0])
     extra = extra_bytes(lambda: getattr(shrink, name)(*arrays, *thresholds))
     assert x.nbytes <= extra < numpy + OBJECTS, f"{name}(array thresholds): {extra} bytes"
+
+
+# bytes of scratch per operand that the direct path copies through in a
+# mixed-layout run (shrink/_direct.pyx: TILE_COLUMN_BYTES x TILE_LEN)
+TILE_SCRATCH = 32 * 256
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_mixed_layouts_take_a_fixed_scratch(dtype):
+    """Transposed operands beside C ones, out= given: the direct path copies each
+    operand laid out against the run through one 8 KiB tile of scratch, whatever
+    N is (here 10^5 elements: an array copy would take 4-8 times the bound)."""
+    shape = (250, 400)
+    c = np.linspace(-3, 3, N).astype(dtype).reshape(shape)
+    f = np.asfortranarray(c)
+    out = np.empty(shape, dtype)
+    # x transposed beside a C out=: x copied in
+    extra = extra_bytes(lambda: shrink.tanhshrink(f, out=out))
+    assert TILE_SCRATCH <= extra < TILE_SCRATCH + OBJECTS, f"tanhshrink: {extra} bytes"
+    # grad_output and out= in C, x and both thresholds transposed: the run goes
+    # along the transposed ones, grad_output copied in and out copied out
+    low, high = f * 0 + 0.5, f * 0 + 1.5
+    extra = extra_bytes(lambda: shrink.firm_backward(c, f, low, high, out=out))
+    assert 2 * TILE_SCRATCH <= extra < 2 * TILE_SCRATCH + OBJECTS, f"firm_backward: {extra} bytes"
