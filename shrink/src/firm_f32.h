@@ -109,7 +109,9 @@ shrink_firm_f32(float x, float lo, float hi) {
     float sh, sl, h;
     shrink_firm_f32_slope(lc, hc, il == ih, &sh, &sl, &h);
     float sh_n = sh * h, sl_n = sl * h, u_n = 1.0f / h;
+#if defined(__AVX512F__)
     float sh_t = sh_n * 0x1p100f, sl_t = sl_n * 0x1p100f, u_t = u_n * 0x1p-100f;
+#endif
 
     /* out of the domain: every lane NaN, by adding NaN to x beyond the
      * middle zone (there is no middle zone then: lc = hc = 0) and by a NaN
@@ -120,28 +122,47 @@ shrink_firm_f32(float x, float lo, float hi) {
      * and bit patterns (gcc if-converts them into masked moves or blends on
      * x86-64 and aarch64, clang too) */
     int32_t ix = shrink_gf32_bits(x) & 0x7fffffff;
-    int band = ix <= il;                 /* NaN: ix > inf's bits */
-    int below_hc = ix <= ih;
+    int below_hc = ix <= ih;             /* NaN: ix > inf's bits */
     /* a in [lc, hc] for every lane: lc in the band, hc beyond (and for NaN) */
     int32_t ia = ix < il ? il : ix;
     ia = ia < ih ? ia : ih;
     float a = shrink_gf32_float(ia);
     float d = a - lc;
     float derr = (a - d) - lc;
-    int tiny = shrink_gf32_bits(d) < 0x26800000;  /* d < 2**-50 (d >= 0) */
+    /* d < 2**-50 (d >= 0): sh, sl times 2**100 and the result times 2**-100.
+     * Two forms of the same values: AVX-512 selects them with masked moves;
+     * AVX2 and NEON blends cost more than the exponent additions (sh and us
+     * are normal, far from the ends of the range; sl may be 0: multiplied) */
+#if defined(__AVX512F__)
+    int tiny = shrink_gf32_bits(d) < 0x26800000;
     float shs = shrink_gf32_float(tiny ? shrink_gf32_bits(sh_t) : shrink_gf32_bits(sh_n));
     float sls = shrink_gf32_float(tiny ? shrink_gf32_bits(sl_t) : shrink_gf32_bits(sl_n));
     float us = shrink_gf32_float(tiny ? shrink_gf32_bits(u_t) : shrink_gf32_bits(u_n));
+#else
+    int32_t t = -(shrink_gf32_bits(d) < 0x26800000) & (100 << 23);
+    float shs = shrink_gf32_float(shrink_gf32_bits(sh_n) + t);
+    float sls = sl_n * shrink_gf32_float(0x3f800000 + t);
+    float us = shrink_gf32_float(shrink_gf32_bits(u_n) - t);
+#endif
     float p = d * shs;
     float e1 = fmaf(d, shs, -p);
     float c = fmaf(d, sls, fmaf(derr, shs, e1));
     int32_t im = shrink_gf32_bits((p + c) * us);  /* >= +0.0 */
     im = im < ih ? im : ih;
+#if defined(__AVX512F__)
     int32_t ims = im | (shrink_gf32_bits(x) & INT32_MIN);
     /* beyond the middle zone: x (+ 0 as the other kernels: x != 0 there) */
     int32_t ixb = shrink_gf32_bits(x + bz);
     int32_t iy = below_hc ? ims : ixb;
-    return shrink_gf32_float(band ? shrink_gf32_bits(bz) : iy);
+    return shrink_gf32_float(ix <= il ? shrink_gf32_bits(bz) : iy);  /* the band */
+#else
+    /* one blend fewer: band lanes have im = 0, so dropping the sign of x
+     * there gives +0.0 (NaN out of the domain) without a select */
+    int32_t ims = im | (shrink_gf32_bits(x) & INT32_MIN & -(ix > il)) | shrink_gf32_bits(bz);
+    /* beyond the middle zone: x (+ 0 as the other kernels: x != 0 there) */
+    int32_t ixb = shrink_gf32_bits(x + bz);
+    return shrink_gf32_float(below_hc ? ims : ixb);
+#endif
 }
 
 #endif
