@@ -4,17 +4,22 @@
  * bfloat16 loops, which call it) where the compiler has a fused multiply-add
  * instruction (SHRINK_FIRM_F32, the condition of SHRINK_GARROTE_F32);
  * elsewhere fmaf would be a libm call and the kernel computes in double
- * instead. Plain scalar C without branches or libm calls, so that gcc and
- * clang vectorize it; everything that depends on the thresholds alone
- * (including the one division, in double) is loop-invariant for broadcast
- * thresholds and is hoisted out of the loop.
+ * instead. Plain scalar C without branches or libm calls, so that gcc
+ * vectorizes it (x86-64 and aarch64); everything that depends on the
+ * thresholds alone (including the one division, in double) is loop-invariant
+ * for broadcast thresholds and is hoisted out of the loop. clang 14 with
+ * -ffp-exception-behavior=maytrap builds it but keeps the loop scalar, as
+ * it did the double kernel: its strict-FP conversions are neither hoisted nor
+ * vectorized.
  *
  * Inputs: x and the usable thresholds lo, hi (usable_lambd: -1 when out of
  * the domain); the result is NaN unless 0 <= lo <= hi. Below lc = lo,
  * hc = hi, a = |x|;
  * the middle zone is lc < a <= hc, where firm is m = S * (a - lc) with
- * S = hc / (hc - lc) >= 1, at most hc. Lanes outside it compute with a = lc
- * (every term below is then an exact 0: no FP flag) and are discarded.
+ * S = hc / (hc - lc) >= 1, at most hc. Every lane computes with a = |x|
+ * clamped to [lc, hc] and lanes outside the middle zone discard the value:
+ * band lanes have a = lc, so every term below is an exact 0, and lanes
+ * beyond (NaN included) compute the middle-zone value at a = hc; no FP flag.
  *
  * Method.
  *  1. S in double, once per call: S = Sd (1 + e), |e| <= 2**-52 (hc - lc and
@@ -37,8 +42,8 @@
  *  4. Exponent extremes, by two power-of-two factors that keep step 3 in
  *     the range where every FMA result is exact or normal:
  *     - lanes with d < 2**-50 (T) use sh and sl times K = 2**100 and scale
- *       the result back by 2**-100 (the factors are selected per lane, from
- *       loop-invariant constants). Then p >= 2**-51 in every lane, so e1 is
+ *       the result back by 2**-100 (per lane: a select between
+ *       loop-invariant constants, or an exponent addition). Then p >= 2**-51 in every lane, so e1 is
  *       exact (p >= 2**-101 suffices), and every term of c is a multiple of
  *       2**-149: d * sl is one (d >= 2**-50 or d * K with K = 2**100, sl >=
  *       2**-53), derr * sh is one (derr is a multiple of lc's spacing; a
@@ -49,7 +54,7 @@
  *       rounded a second time: within 0.75 + 2**-22 ULP (half an ULP of the
  *       24-bit value is a quarter of the subnormal ULP), and that lane's exact
  *       result is itself that tiny (the flag is np.multiply's).
- *     - d <= hc and sh <= S' with RN(d * sh) <= RN(hc * sh): p overflows
+ *     - d <= hc, so p = RN(d * sh) <= RN(hc * sh): p can overflow
  *       only if hc * sh >= 2**128 - 2**103 (hc within a few ULP of FLT_MAX
  *       and S > 1). Then sh and sl are halved (exact: sh >= 1, sl >= 2**-52)
  *       and the result doubled: p + c rounds to at most hc / 2, so nothing
