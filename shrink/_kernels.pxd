@@ -36,6 +36,12 @@ cdef extern from "garrote_f32.h" nogil:
     float shrink_garrote_grad_f32(float x, float lq)
     float shrink_garrote_backward_f32(float g, float x, float lq)
 
+cdef extern from "firm_f32.h" nogil:
+    # the same builds: the float32 firm kernel computes in float32 there
+    # (src/firm_f32.h)
+    const bint SHRINK_FIRM_F32
+    float shrink_firm_f32(float x, float lo, float hi)
+
 # gcc if-converts (and so vectorizes) these exact shapes under its default
 # -ftrapping-math; small rewrites (an `&` of the compares, an addition after a
 # select, a select between two computed arms) leave "control flow in loop".
@@ -176,9 +182,10 @@ cdef inline void softshrink_complex(real re, real im, real lq, real* out) noexce
 # operands selected first, so that no lane divides by 0 or overflows where the
 # result is +0.0 or x (no FP flag, NOTES.md). float32 kernels that round more
 # than once compute in double and round once (the float16 and bfloat16 loops
-# call them with float, so they do too); garrote's compute in float32 with FMA
-# where the build has it (src/garrote_f32.h: one division per vector, within
-# 0.5 + 2**-20 ULP before the final rounding).
+# call them with float, so they do too); garrote's and firm's compute in
+# float32 with FMA where the build has it (src/garrote_f32.h: one division per
+# vector, within 0.5 + 2**-20 ULP before the final rounding; src/firm_f32.h:
+# the slope split in two floats once per call, within 0.5 + 2**-21 ULP).
 
 cdef inline real garrote_magnitude(real a, real lc) noexcept nogil:
     """a - lc**2 / a for a > lc >= 0, as (a - lc) * (1 + lc / a): a - lc is exact
@@ -289,6 +296,9 @@ cdef inline double firm_slope_f32(float lc, float hc) noexcept nogil:
 
 
 cdef inline real firm(real x, real lo, real hi) noexcept nogil:
+    if real is float:
+        if SHRINK_FIRM_F32:
+            return shrink_firm_f32(x, lo, hi)
     cdef real lq = usable_pair_low(lo, hi)
     cdef real lc = domain_lambd(lq)
     cdef real hc = hi if lq >= 0 else 0

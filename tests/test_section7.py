@@ -593,3 +593,107 @@ def test_garrote_float32_weak_points():
         assert err[worst] <= bound[worst], (
             f"{name}({x[worst]!r}, {lam[worst]!r}) = {y[worst]!r}: {err[worst]:.6f} ULP")
         print(f"\n{name} float32 weak points: worst {err.max():.6f} ULP over {x.size} points")
+
+
+# ---------------------------------------------------------------------------
+# float32 firm computed in float32 with FMA (src/firm_f32.h): the slope split in
+# two floats, Fast2Sum of |x| - lambd_low, the FMA error of the product, and
+# power-of-two factors for d = |x| - lambd_low < 2**-50 and for lambd_high near
+# FLT_MAX. A sweep over the method's weak points against long double references
+# (hi * (a - lo) / (hi - lo) with a 64-bit significand: within 2**-60 relative,
+# 2**-36 float32 ULP), so the 0.5 + 2**-10 ULP bound (the method's, tighter than
+# SPEC's 1 ULP) tells a correctly rounded result from one that lost a correction
+# term. Subnormal results are rounded twice (scaled, then to the subnormal): 1 ULP.
+
+
+def _f32_grid(lo, hi, frac):
+    """The float32 at the fraction frac of the float32 values from lo to hi
+    (non-negative), in (lo, hi]."""
+    ilo = np.asarray(lo, np.float32).view(np.uint32).astype(np.int64)
+    ihi = np.asarray(hi, np.float32).view(np.uint32).astype(np.int64)
+    return np.maximum(ilo + 1, ilo + np.ceil((ihi - ilo) * frac)).astype(np.uint32).view(np.float32)
+
+
+def _firm_f32_weak_points(rng, n):
+    """(x, lambd_low, lambd_high) float32 triples with x in the middle zone."""
+    f32, u32 = np.float32, np.uint32
+    grid = _f32_grid
+    def expo(a, b, size=n):
+        return (2.0 ** rng.uniform(a, b, size)).astype(f32)
+
+    k = rng.integers(1, 300, n)
+    los, his, fracs = [], [], []
+    lo = expo(-30, 30)
+    # slope up to 2**23: a middle zone a few ULP wide
+    los.append(lo), his.append(grid(lo, lo * f32(2), k / 2.0**23)), fracs.append(rng.random(n))
+    # slopes near 1..8, d just above lambd_low, results just below lambd_high
+    hi = (lo * rng.uniform(1.01, 8, n)).astype(f32)
+    for frac in (rng.random(n), k / 2.0**30, 1 - k / 2.0**30):
+        los.append(lo), his.append(hi), fracs.append(frac)
+    # lambd_low tiny against lambd_high (slope within 2**-24 of 1, or exactly 1)
+    hi = expo(-20, 20)
+    los.append((hi * expo(-60, 0)).astype(f32)), his.append(hi), fracs.append(rng.random(n))
+    los.append(np.zeros(n, f32)), his.append(hi), fracs.append(rng.random(n))
+    # subnormal and tiny thresholds; d around the 2**-50 switch
+    tiny = rng.integers(1, 1 << 25, (2, n), dtype=u32).view(f32)
+    los.append(tiny.min(axis=0)), his.append(tiny.max(axis=0) * f32(2)), fracs.append(rng.random(n))
+    lo = expo(-64, -40)
+    hi = (lo * rng.uniform(1.5, 4, n)).astype(f32)
+    d = expo(-56, -44)
+    los.append(lo), his.append(hi)
+    fracs.append((d.astype(np.float64) / (hi.astype(np.float64) - lo)).clip(0, 1))
+    # lambd_high near FLT_MAX, with slopes above 1 (the halved-slope path) and 1
+    hi = rng.integers(0x7F7FFF00, 0x7F800000, n, dtype=u32).view(f32)
+    for lo in ((hi * rng.uniform(2.0**-23, 0.9, n)).astype(f32), (hi * expo(-60, -24)).astype(f32)):
+        for frac in (rng.random(n), 1 - k / 2.0**26, np.ones(n)):
+            los.append(lo), his.append(hi), fracs.append(frac)
+    # random exponents over the whole range
+    bits = np.sort(rng.integers(1, 0x7F800000, (2, n), dtype=u32), axis=0)
+    los.append(bits[0].view(f32)), his.append(bits[1].view(f32)), fracs.append(rng.random(n))
+    lo, hi = np.concatenate(los), np.concatenate(his)
+    keep = lo < hi
+    lo, hi = lo[keep], hi[keep]
+    x = grid(lo, hi, np.concatenate(fracs)[keep])
+    sign = np.where(rng.random(x.size) < 0.5, np.float32(-1), np.float32(1))
+    return x * sign, lo, hi
+
+
+def test_firm_float32_weak_points():
+    rng = np.random.default_rng(20261201)
+    x, lo, hi = _firm_f32_weak_points(rng, 3000)
+    X, L, H = (v.astype(np.longdouble) for v in (x, lo, hi))
+    want = np.sign(X) * (H * (np.abs(X) - L) / (H - L))
+    with np.errstate(invalid="raise", divide="raise", over="raise"):
+        y = ufuncs.firm(x, lo, hi)
+    assert y.dtype == np.float32
+    normal = np.abs(want) >= np.finfo(np.float32).tiny
+    with np.errstate(all="raise"):  # and no underflow where the result is normal
+        ufuncs.firm(x[normal], lo[normal], hi[normal])
+    err = np.abs(y.astype(np.longdouble) - want) / _f32_ulp(want)
+    bound = np.where(normal, 0.5 + 2.0 ** -10, 1.0)
+    worst = int(np.argmax(err - bound))
+    assert err[worst] <= bound[worst], (
+        f"firm({x[worst]!r}, {lo[worst]!r}, {hi[worst]!r}) = {y[worst]!r}: {err[worst]:.6f} ULP")
+    print(f"\nfirm float32 weak points: worst {err[normal].max():.6f} ULP (normal results), "
+          f"{err.max():.6f} (all) over {x.size} points")
+    # broadcast thresholds (the vectorized loops: SIMD body and tail) give the
+    # same bits as thresholds read per element; band and beyond lanes included
+    for i in rng.choice(x.size, 60, replace=False):
+        xs = np.concatenate([x[i:i + 1], _f32_grid(lo[i], hi[i], rng.random(45)),
+                             lo[i:i + 1], hi[i:i + 1], np.nextafter(hi[i:i + 1], np.float32(np.inf))])
+        xs = np.where(rng.random(xs.size) < 0.5, xs, -xs)
+        with np.errstate(invalid="raise", divide="raise", over="raise"):
+            got = ufuncs.firm(xs, lo[i], hi[i])
+            each = ufuncs.firm(xs, np.full_like(xs, lo[i]), np.full_like(xs, hi[i]))
+        np.testing.assert_array_equal(got, each)
+        np.testing.assert_array_equal(got[-3:], [0, xs[-2], xs[-1]])
+        assert not np.signbit(got[-3])
+        # band and beyond lanes compute and discard: no flag at all, underflow included
+        f32 = np.float32
+        out = np.array([0, lo[i], np.finfo(f32).smallest_subnormal, np.nextafter(hi[i], f32(np.inf)),
+                        np.finfo(f32).max, np.inf, np.nan], f32)
+        out = np.tile(out[(np.abs(out) <= lo[i]) | ~(np.abs(out) <= hi[i])], 5)
+        out = np.where(np.arange(out.size) % 2 == 0, out, -out)
+        with np.errstate(all="raise"):
+            got = ufuncs.firm(out, lo[i], hi[i])
+        np.testing.assert_array_equal(got, np.where(np.abs(out) <= lo[i], f32(0), out))

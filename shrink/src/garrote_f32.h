@@ -126,8 +126,12 @@ static inline __attribute__((always_inline)) float shrink_garrote_f32(float x, f
     float e1 = fmaf(q.d, q.u, q.d - p);
     float c = e1 + fmaf(q.d, q.t, fmaf(q.derr, q.u, q.derr));
     float m = shrink_gf32_select(q.big, q.ax, (p + c) * q.unscale);
-    int32_t y = (shrink_gf32_bits(m) | (shrink_gf32_bits(x) & (int32_t)0x80000000)) & ~q.band;
-    return shrink_gf32_select(q.nan_lambd, NAN, shrink_gf32_float(y));
+    /* out of the domain (lq < 0): NaN in every lane, as the band value and
+     * OR-ed into the others (a quiet NaN, with x's sign, there): one
+     * select per vector instead of a second one for lq */
+    int32_t nan_bits = q.nan_lambd & 0x7fc00000;
+    int32_t y = shrink_gf32_bits(m) | (shrink_gf32_bits(x) & (int32_t)0x80000000) | nan_bits;
+    return shrink_gf32_float(q.band ? nan_bits : y);
 }
 
 /* 1 + lc**2 / x**2 (steps 1-3 and 5); 2 or 1 in band lanes (zeroed by the callers). */
