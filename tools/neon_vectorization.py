@@ -27,6 +27,8 @@ ROOT = os.path.dirname(HERE)
 FLAGS = ["-O3", "-fno-tree-sink", "-fno-tree-pre", "-fopenmp", "-fPIC"]
 # The Cython function that holds a line of the generated C, by its definition.
 FUNCTION = re.compile(r"^static [^;(]*\b__pyx_f_\w*?_loops_baseline_(loop_\w+)\(")
+# A C function of a header under shrink/src (block kernels that loops call).
+HEADER_FUNCTION = re.compile(r"^static [^;(=]*?\b(shrink_\w+)\(")
 REPORT = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+):\d+: optimized: (?P<what>.*)$")
 
 
@@ -44,11 +46,11 @@ def cythonize(work):
     return c_file
 
 
-def functions_by_line(c_file):
+def functions_by_line(c_file, pattern=FUNCTION):
     owner, current = {}, None
     with open(c_file) as f:
         for number, line in enumerate(f, 1):
-            match = FUNCTION.match(line)
+            match = pattern.match(line)
             if match:
                 current = match.group(1)
             elif line.startswith("}"):
@@ -80,24 +82,38 @@ def main():
         sys.exit(f"{args.cc} failed:\n{compile_.stderr[-3000:]}")
     with open(os.path.join(work, "opt-info.txt"), "w") as f:
         f.write(compile_.stderr)
-    owner = functions_by_line(c_file)
+    # loops written in the C file, and loops of the headers' block kernels
+    # (gcc reports those at the header's line, once per place they are inlined)
+    owners = {os.path.basename(c_file): functions_by_line(c_file)}
+    src = os.path.join(ROOT, "shrink", "src")
+    for header in sorted(os.listdir(src)):
+        if header.endswith(".h"):
+            owners[header] = functions_by_line(os.path.join(src, header), HEADER_FUNCTION)
     found = collections.defaultdict(list)
     for line in compile_.stderr.splitlines():
         match = REPORT.match(line)
-        if match and os.path.basename(match["file"]) == os.path.basename(c_file):
+        owner = match and owners.get(os.path.basename(match["file"]))
+        if owner:
             function = owner.get(int(match["line"]))
             if function and match["what"].startswith("loop vectorized"):
                 size = re.search(r"using (\d+ byte vectors)", match["what"])
                 found[function].append(size.group(1) if size else match["what"])
-    loops = sorted({f for f in owner.values() if f})
     print(f"{version}; flags: {' '.join(FLAGS)}")
-    print(f"{'loop':32} vectorized loops (vector size)")
-    for function in loops:
-        sizes = collections.Counter(found.get(function, []))
-        text = ", ".join(f"{n} x {s}" for s, n in sorted(sizes.items())) or "none"
-        print(f"{function:32} {text}")
-    print(f"{sum(1 for f in loops if f in found)} of {len(loops)} loop functions "
-          f"have at least one vectorized loop")
+    for title, owner in owners.items():
+        functions = sorted({f for f in owner.values() if f})
+        if title != os.path.basename(c_file):
+            # a header's kernels: only those this build compiles a loop for
+            functions = [f for f in functions if f in found]
+            if not functions:
+                continue
+        print(f"\n{'function (' + title + ')':40} vectorized loops (vector size)")
+        for function in functions:
+            sizes = collections.Counter(found.get(function, []))
+            text = ", ".join(f"{n} x {s}" for s, n in sorted(sizes.items())) or "none"
+            print(f"{function:40} {text}")
+        if title == os.path.basename(c_file):
+            print(f"{sum(1 for f in functions if f in found)} of {len(functions)} loop "
+                  f"functions have at least one vectorized loop")
 
 
 if __name__ == "__main__":
