@@ -10,7 +10,7 @@
  * operations (about 25 per vector on AVX2, the division one of them), not by
  * the divider: the selects are integer max/and/or rather than blends (a blend
  * is 2 or 3 micro-operations on Intel), and out of the domain the NaN comes
- * through the arithmetic (a NaN factor), not a select.
+ * through the arithmetic (a NaN t), not a select.
  *
  * Inputs: x and the usable lambd lq (usable_lambd in _kernels.pxd: -1 when
  * out of the domain, then the result is NaN). Below a = |x|, lc = lambd;
@@ -112,16 +112,16 @@ shrink_gf32_split(float x, float lq, int slope) {
     float l1 = shrink_gf32_float(il) * s;
     /* 1 / l1 (times 2 for the slope), or 1 / 1 for lc = 0 (l1 = +0.0, all
      * bits zero). Out of the domain (lq < 0): no lane is in the band or above
-     * cap, and 1 / l1 and the unscaling factor are NaN (a quiet NaN OR-ed
-     * into the divisor's and the factor's bits), so every result is NaN
-     * through the arithmetic (quiet NaN operands raise no flag), no select */
+     * cap, and 1 / l1 is NaN (a quiet NaN OR-ed into the divisor's bits),
+     * hence t in every lane and every result is NaN through the arithmetic
+     * (quiet NaN operands raise no flag), no select */
     int32_t nan_bits = (iq >> 31) & 0x7fc00000;
     int32_t il_band = il | (iq >> 31);
     int32_t ibig = icap | ((iq >> 31) & 0x7fffffff);  /* lq < 0: no lane above */
     float inv = (slope ? 2.0f : 1.0f)
                 / shrink_gf32_float(shrink_gf32_bits(l1) | (-(il == 0) & 0x3f800000) | nan_bits);
     int32_t ilow = il > 1 ? il : 1;  /* lc = 0: band lanes divide by 2**-149 * s */
-    r.unscale = shrink_gf32_float((e << 23) | nan_bits);
+    r.unscale = shrink_gf32_float(e << 23);
     /* per element */
     int32_t ix = shrink_gf32_bits(x) & 0x7fffffff;
     r.ix = ix;
