@@ -151,8 +151,10 @@ static inline __attribute__((always_inline)) float shrink_garrote_f32(float x, f
      * computed one where |x| is masked to 0: two operations, no blend. */
     float mm = (p + c) * q.unscale;
     int32_t sign = shrink_gf32_bits(x) & (int32_t)0x80000000;
-#if defined(__AVX512F__)
-    /* with AVX-512 a select is one masked move: fewer operations there */
+#if defined(__AVX512F__) || defined(__clang__)
+    /* with AVX-512 a select is one masked move: fewer operations there; clang
+     * (which keeps these loops scalar under -ffp-exception-behavior=maytrap)
+     * turns the integer max below into a data-dependent branch */
     float m = shrink_gf32_select(q.big, shrink_gf32_float(q.ix), mm);
     return shrink_gf32_float(q.band ? 0 : shrink_gf32_bits(m) | sign);
 #else
