@@ -6,7 +6,11 @@
  * those kernels compute in double instead. Plain scalar C: gcc and clang
  * vectorize it in the loops (no libm call, no branch), one vdivps per vector;
  * everything that depends on lambd alone is loop-invariant for a scalar lambd
- * and is hoisted out of the loop.
+ * and is hoisted out of the loop. The loops are bound by the number of vector
+ * operations (about 25 per vector on AVX2, the division one of them), not by
+ * the divider: the selects are integer max/and/or rather than blends (a blend
+ * is 2 or 3 micro-operations on Intel), and out of the domain the NaN comes
+ * through the arithmetic (a NaN t), not a select.
  *
  * Inputs: x and the usable lambd lq (usable_lambd in _kernels.pxd: -1 when
  * out of the domain, then the result is NaN). Below a = |x|, lc = lambd;
@@ -16,7 +20,10 @@
  *  1. Lanes with a above cap ~ lc * 2**30 (bit patterns: bits(lc) + (30 << 23),
  *     at most FLT_MAX; inf and NaN included) have U < 2**-30, so U**2 < 2**-60
  *     and the rounded m is a, the rounded G is 1 (a - a*U**2 is within a
- *     quarter ULP of a). Their arithmetic below runs on a = cap.
+ *     quarter ULP of a). Their arithmetic below runs on a = cap, and the
+ *     magnitude is then replaced by a (an integer max on the bit patterns);
+ *     for the slope they divide 0 instead of lc (U = 0 there, G = 1 exactly,
+ *     also for a = inf when cap is FLT_MAX).
  *  2. Scaling by S = 2**(127 - e), e = max(exponent field of lc, 1), an exact
  *     power of two: lc' = lc * S is in [1, 2) (in [2**-23, 1) for subnormal lc)
  *     and a' = a * S in [lc', 2**32). In that range nothing overflows and no
@@ -78,15 +85,20 @@ static inline float shrink_gf32_select(int32_t mask, float t, float f) {
 /* Everything the kernels need, for x and the usable lambd lq (lq < 0: out of
  * the domain). On the bit patterns of |x| and lc (non-negative floats order as
  * their patterns, NaN above inf): band = |x| <= lc (NaN is not in the band),
- * big = |x| > cap (step 1; NaN and inf included). The lambd-only part is
+ * big = |x| > cap (step 1; NaN and inf included; no lane when lq < 0), ix
+ * the bit pattern of |x|. The lambd-only part is
  * loop-invariant for a scalar lambd. */
 typedef struct {
-    int32_t band, big, nan_lambd;
-    float ax, u, t, d, derr, unscale;
+    int32_t ix, band, big;
+    float u, t, d, derr, unscale;
 } shrink_gf32_parts;
 
+/* slope: for the slope (step 5): lanes above cap divide 0 instead of lc', so
+ * that u = t = 0 there and G = 1 exactly (no select), and t is returned times
+ * 2 (the factor folded into the loop-invariant 1 / lc'). d and derr are then
+ * unused. */
 static inline __attribute__((always_inline)) shrink_gf32_parts
-shrink_gf32_split(float x, float lq) {
+shrink_gf32_split(float x, float lq, int slope) {
     shrink_gf32_parts r;
     /* lambd alone, in integer operations (no float compare: gcc if-converts
      * these in the x86-64-v3 loops too) */
@@ -98,21 +110,29 @@ shrink_gf32_split(float x, float lq) {
     e = e < 1 ? 1 : e;
     float s = shrink_gf32_float(e < 254 ? (254 - e) << 23 : 0x00400000);
     float l1 = shrink_gf32_float(il) * s;
-    /* 1 / l1, or 1 / 1 for lc = 0 (l1 = +0.0, all bits zero) */
-    float inv = 1.0f / shrink_gf32_float(shrink_gf32_bits(l1) | (-(il == 0) & 0x3f800000));
+    /* 1 / l1 (times 2 for the slope), or 1 / 1 for lc = 0 (l1 = +0.0, all
+     * bits zero). Out of the domain (lq < 0): no lane is in the band or above
+     * cap, and 1 / l1 is NaN (a quiet NaN OR-ed into the divisor's bits),
+     * hence t in every lane and every result is NaN through the arithmetic
+     * (quiet NaN operands raise no flag), no select */
+    int32_t nan_bits = (iq >> 31) & 0x7fc00000;
+    int32_t il_band = il | (iq >> 31);
+    int32_t ibig = icap | ((iq >> 31) & 0x7fffffff);  /* lq < 0: no lane above */
+    float inv = (slope ? 2.0f : 1.0f)
+                / shrink_gf32_float(shrink_gf32_bits(l1) | (-(il == 0) & 0x3f800000) | nan_bits);
     int32_t ilow = il > 1 ? il : 1;  /* lc = 0: band lanes divide by 2**-149 * s */
     r.unscale = shrink_gf32_float(e << 23);
-    r.nan_lambd = iq >> 31;
     /* per element */
     int32_t ix = shrink_gf32_bits(x) & 0x7fffffff;
-    r.ax = shrink_gf32_float(ix);
-    r.band = -(ix <= il);
-    r.big = -(ix > icap);
+    r.ix = ix;
+    r.band = -(ix <= il_band);
+    r.big = -(ix > ibig);
     int32_t ia = ix < icap ? ix : icap;
     ia = ia > ilow ? ia : ilow;
     float a1 = shrink_gf32_float(ia) * s;
-    float u = l1 / a1;
-    r.t = fmaf(-u, a1, l1) * (u * inv);
+    float n1 = slope ? shrink_gf32_float(shrink_gf32_bits(l1) & ~r.big) : l1;
+    float u = n1 / a1;
+    r.t = fmaf(-u, a1, n1) * (u * inv);
     r.u = u;
     r.d = a1 - l1;
     r.derr = (a1 - r.d) - l1;
@@ -121,34 +141,48 @@ shrink_gf32_split(float x, float lq) {
 
 /* garrote(x, lq) (steps 1-4): +0.0 in the band, NaN for NaN x or lq < 0. */
 static inline __attribute__((always_inline)) float shrink_garrote_f32(float x, float lq) {
-    shrink_gf32_parts q = shrink_gf32_split(x, lq);
+    shrink_gf32_parts q = shrink_gf32_split(x, lq, 0);
     float p = fmaf(q.d, q.u, q.d);
     float e1 = fmaf(q.d, q.u, q.d - p);
     float c = e1 + fmaf(q.d, q.t, fmaf(q.derr, q.u, q.derr));
-    float m = shrink_gf32_select(q.big, q.ax, (p + c) * q.unscale);
-    /* out of the domain (lq < 0): NaN in every lane, as the band value and
-     * OR-ed into the others (a quiet NaN, with x's sign, there): one
-     * select per vector instead of a second one for lq */
-    int32_t nan_bits = q.nan_lambd & 0x7fc00000;
-    int32_t y = shrink_gf32_bits(m) | (shrink_gf32_bits(x) & (int32_t)0x80000000) | nan_bits;
-    return shrink_gf32_float(q.band ? nan_bits : y);
+    /* above cap: |x| itself. The computed magnitude is a non-negative float
+     * below |x| there (it is computed with a = cap < |x|), so a signed integer
+     * max on the bit patterns picks |x| (inf and NaN included), and picks the
+     * computed one where |x| is masked to 0: two operations, no blend. */
+    float mm = (p + c) * q.unscale;
+    int32_t sign = shrink_gf32_bits(x) & (int32_t)0x80000000;
+#if defined(__AVX512F__) || defined(__clang__)
+    /* with AVX-512 a select is one masked move: fewer operations there; clang
+     * (which keeps these loops scalar under -ffp-exception-behavior=maytrap)
+     * turns the integer max below into a data-dependent branch */
+    float m = shrink_gf32_select(q.big, shrink_gf32_float(q.ix), mm);
+    return shrink_gf32_float(q.band ? 0 : shrink_gf32_bits(m) | sign);
+#else
+    int32_t im = shrink_gf32_bits(mm);
+    int32_t big = q.ix & q.big;
+    im = im > big ? im : big;
+    /* x's sign; band lanes +0.0 */
+    return shrink_gf32_float((im | sign) & ~q.band);
+#endif
 }
 
-/* 1 + lc**2 / x**2 (steps 1-3 and 5); 2 or 1 in band lanes (zeroed by the callers). */
+/* 1 + lc**2 / x**2 (steps 1-3 and 5); 2 or 1 in band lanes (zeroed by the
+ * callers). Lanes above cap have u = t = 0 (shrink_gf32_split), so G = 1
+ * exactly: the rounded value there (inf included), where U < 2**-30 or |x| is
+ * inf. NaN |x| is taken by a signed integer max on the bit patterns (NaN
+ * patterns lie above G's, and the masked 0 below). */
 static inline __attribute__((always_inline)) float
 shrink_gf32_slope(shrink_gf32_parts q) {
     float qq = fmaf(q.u, q.u, 1.0f);
     float eq = fmaf(q.u, q.u, 1.0f - qq);
-    float g = qq + fmaf(2.0f * q.u, q.t, eq);
-    /* above cap: 1, or |x| itself where it is NaN */
-    float one = shrink_gf32_select(-(shrink_gf32_bits(q.ax) > 0x7f800000), q.ax, 1.0f);
-    return shrink_gf32_select(q.big, one, g);
+    int32_t ig = shrink_gf32_bits(qq + fmaf(q.u, q.t, eq));  /* q.t is 2 t here */
+    int32_t nan = q.ix & -(q.ix > 0x7f800000);
+    return shrink_gf32_float(ig > nan ? ig : nan);
 }
 
 static inline __attribute__((always_inline)) float shrink_garrote_grad_f32(float x, float lq) {
-    shrink_gf32_parts q = shrink_gf32_split(x, lq);
-    float y = shrink_gf32_float(shrink_gf32_bits(shrink_gf32_slope(q)) & ~q.band);
-    return shrink_gf32_select(q.nan_lambd, NAN, y);
+    shrink_gf32_parts q = shrink_gf32_split(x, lq, 1);
+    return shrink_gf32_float(shrink_gf32_bits(shrink_gf32_slope(q)) & ~q.band);
 }
 
 /* g times the rounded slope: within 0.5 ULP of g*G plus abs(g) times the
@@ -156,10 +190,9 @@ static inline __attribute__((always_inline)) float shrink_garrote_grad_f32(float
  * (inf * 0 would be NaN); + 0 turns a -0.0 product into +0.0. */
 static inline __attribute__((always_inline)) float
 shrink_garrote_backward_f32(float g, float x, float lq) {
-    shrink_gf32_parts q = shrink_gf32_split(x, lq);
+    shrink_gf32_parts q = shrink_gf32_split(x, lq, 1);
     float gb = shrink_gf32_float(shrink_gf32_bits(g) & ~q.band);
-    float y = gb * shrink_gf32_slope(q) + 0.0f;
-    return shrink_gf32_select(q.nan_lambd, NAN, y);
+    return gb * shrink_gf32_slope(q) + 0.0f;
 }
 
 #endif
