@@ -42,6 +42,13 @@ cdef extern from "firm_f32.h" nogil:
     const bint SHRINK_FIRM_F32
     float shrink_firm_f32(float x, float lo, float hi)
 
+cdef extern from "firm_f64.h" nogil:
+    # 1 in the AVX2 build without AVX-512 (x86-64-v3): the double firm kernel
+    # is written in C there, for the same bits in fewer vector instructions
+    # (src/firm_f64.h)
+    const bint SHRINK_FIRM_F64
+    double shrink_firm_f64(double x, double lo, double hi)
+
 # gcc if-converts (and so vectorizes) these exact shapes under its default
 # -ftrapping-math; small rewrites (an `&` of the compares, an addition after a
 # select, a select between two computed arms) leave "control flow in loop".
@@ -299,6 +306,9 @@ cdef inline real firm(real x, real lo, real hi) noexcept nogil:
     if real is float:
         if SHRINK_FIRM_F32:
             return shrink_firm_f32(x, lo, hi)
+    if real is double:
+        if SHRINK_FIRM_F64:
+            return shrink_firm_f64(x, lo, hi)
     cdef real lq = usable_pair_low(lo, hi)
     cdef real lc = domain_lambd(lq)
     cdef real hc = hi if lq >= 0 else 0
