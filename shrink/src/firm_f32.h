@@ -202,4 +202,41 @@ shrink_firm_f32(float x, float lo, float hi) {
 #endif
 }
 
+/* firm's gradient times g (g = 1 for the gradient itself) for the AVX2 build
+ * without AVX-512 (SHRINK_FIRM_GRAD_F32): the value of firm_gradient in
+ * _kernels.pxd (slope s = (float)(hc / (hc - lc)) in the middle zone, 1
+ * beyond, g zeroed in the band, NaN at NaN x and out of the domain), with
+ * the zones taken on the bit patterns of |x| (integer compares: no float
+ * compare to mask NaN for, no select of the out-of-domain NaN per vector).
+ * g * slope is rounded once in float, as the Cython kernel's double product
+ * (exact: 24 + 24 bits) rounded to float is: the same bits. A NaN x is
+ * added (its bits, else +0.0; the out-of-domain NaN's bits or'ed in): g * 1
+ * + x is g's NaN or x's, as g * x is, and + 0.0 turns -0.0 into +0.0. */
+#if defined(__AVX2__) && !defined(__AVX512F__)
+#define SHRINK_FIRM_GRAD_F32 1
+#else
+#define SHRINK_FIRM_GRAD_F32 0
+#endif
+
+static inline __attribute__((always_inline)) float
+shrink_firm_gradient_f32(float x, float lo, float hi, float g) {
+    int32_t ilo = shrink_gf32_bits(lo), ihi = shrink_gf32_bits(hi);
+    ilo = ilo == INT32_MIN ? 0 : ilo;
+    ihi = ihi == INT32_MIN ? 0 : ihi;
+    int32_t nan_pair = ((ilo | ihi) >> 31) | -(ihi < ilo);
+    int32_t il = ilo & ~nan_pair;
+    int32_t ih = ihi & ~nan_pair;
+    float lc = shrink_gf32_float(il), hc = shrink_gf32_float(ih);
+    double zd = il == ih ? 1.0 : 0.0;
+    float s = (float)((double)hc / (((double)hc - (double)lc) + zd));
+    int32_t ibz = nan_pair & 0x7fc00000;
+
+    int32_t ixs = shrink_gf32_bits(x);
+    int32_t ix = ixs & 0x7fffffff;
+    float slope = shrink_gf32_float(ix > ih ? 0x3f800000 : shrink_gf32_bits(s));
+    float gb = shrink_gf32_float(ix <= il ? 0 : shrink_gf32_bits(g));
+    float zb = shrink_gf32_float((ixs & -(ix > 0x7f800000)) | ibz);
+    return gb * slope + zb;
+}
+
 #endif
