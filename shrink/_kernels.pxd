@@ -41,6 +41,16 @@ cdef extern from "firm_f32.h" nogil:
     # (src/firm_f32.h)
     const bint SHRINK_FIRM_F32
     float shrink_firm_f32(float x, float lo, float hi)
+    # 1 in the AVX2 build without AVX-512: firm_gradient for float in C there
+    const bint SHRINK_FIRM_GRAD_F32
+    float shrink_firm_gradient_f32(float x, float lo, float hi, float g)
+
+cdef extern from "firm_f64.h" nogil:
+    # 1 in the AVX2 build without AVX-512 (x86-64-v3): the double firm kernel
+    # is written in C there, for the same bits in fewer vector instructions
+    # (src/firm_f64.h)
+    const bint SHRINK_FIRM_F64
+    double shrink_firm_f64(double x, double lo, double hi)
 
 # gcc if-converts (and so vectorizes) these exact shapes under its default
 # -ftrapping-math; small rewrites (an `&` of the compares, an addition after a
@@ -299,6 +309,9 @@ cdef inline real firm(real x, real lo, real hi) noexcept nogil:
     if real is float:
         if SHRINK_FIRM_F32:
             return shrink_firm_f32(x, lo, hi)
+    if real is double:
+        if SHRINK_FIRM_F64:
+            return shrink_firm_f64(x, lo, hi)
     cdef real lq = usable_pair_low(lo, hi)
     cdef real lc = domain_lambd(lq)
     cdef real hc = hi if lq >= 0 else 0
@@ -320,6 +333,9 @@ cdef inline real firm_gradient(real x, real lo, real hi, real g) noexcept nogil:
     the middle zone, 1 beyond, +0.0 in the band, NaN at NaN x. The band is
     applied to g before the product (inf * 0 would be NaN) and the zones are
     one select between two loop-invariant slopes, so the loop vectorizes."""
+    if real is float:
+        if SHRINK_FIRM_GRAD_F32:
+            return shrink_firm_gradient_f32(x, lo, hi, g)
     cdef real lq = usable_pair_low(lo, hi)
     cdef real lc = domain_lambd(lq)
     cdef real hc = hi if lq >= 0 else 0

@@ -21,7 +21,8 @@
  * band lanes have a = lc, so every term below is an exact 0, and lanes
  * beyond (NaN included) compute the middle-zone value at a = hc; no FP flag.
  *
- * Method.
+ * Method (the AVX2 build without AVX-512 computes in double instead: see
+ * the block at the top of shrink_firm_f32).
  *  1. S in double, once per call: S = Sd (1 + e), |e| <= 2**-52 (hc - lc and
  *     the quotient each rounded once). S < 2**25: hc - lc is at least
  *     2**-24 times 2**floor(log2(hc)) for lc < hc (the spacing of floats
@@ -111,6 +112,37 @@ shrink_firm_f32(float x, float lo, float hi) {
     int32_t il = ilo & ~nan_pair;
     int32_t ih = ihi & ~nan_pair;
     float lc = shrink_gf32_float(il), hc = shrink_gf32_float(ih);
+#if defined(__AVX2__) && !defined(__AVX512F__)
+    /* The AVX2 build (x86-64-v3): firm_middle in double for 8 lanes at a
+     * time (2 x 4 doubles), the method of the Cython kernel without FMA,
+     * in fewer vector instructions than steps 2-4 below (which need no
+     * conversion and win where a vector holds 16 floats). Every lane's
+     * a = |x| clamped to [lc, hc] (on the bit patterns: NaN, above inf's
+     * bits, clamps to hc) is exact in float; in double d = a - lc, the slope
+     * S (as firm_slope_f32) and S * d each round once, by at most 2**-53:
+     * md is within 2**-51 of hc (a - lc) / (hc - lc), 2**-27 ULP of the
+     * float result, which is so within 0.5 + 2**-27 ULP after its rounding
+     * (a subnormal result too: md is a normal double, its error below
+     * 2**-27 of the float spacing there). md <= hc (1 + 2**-51) rounds to at
+     * most hc (a float; the next is hc (1 + 2**-23) away, FLT_MAX's overflow
+     * threshold 2**-24): no clamp needed. d and S * d are normal doubles:
+     * no FP flag before the final rounding, which is the result's own. */
+    {
+        double zd = il == ih ? 1.0 : 0.0;
+        double sd = (double)hc / (((double)hc - (double)lc) + zd);
+        float bzd = shrink_gf32_float(nan_pair & 0x7fc00000);
+        int32_t ixs = shrink_gf32_bits(x);
+        int32_t ixa = ixs & 0x7fffffff;
+        int32_t iac = ixa < il ? il : ixa;   /* vpmaxsd */
+        iac = iac < ih ? iac : ih;           /* vpminsd */
+        double md = sd * ((double)shrink_gf32_float(iac) - (double)lc);
+        /* band lanes: a = lc, md = 0, and 0 with x's sign + 0 is +0.0;
+         * beyond (NaN included, whose bits exceed inf's): x + 0 */
+        int32_t ims = shrink_gf32_bits((float)md) | (ixs & INT32_MIN);
+        int32_t iy = ixa > ih ? ixs : ims;
+        return shrink_gf32_float(iy) + bzd;
+    }
+#endif
     float sh, sl, h;
     shrink_firm_f32_slope(lc, hc, il == ih, &sh, &sl, &h);
     float sh_n = sh * h, sl_n = sl * h, u_n = 1.0f / h;
@@ -168,6 +200,43 @@ shrink_firm_f32(float x, float lo, float hi) {
     int32_t ixb = shrink_gf32_bits(x + bz);
     return shrink_gf32_float(below_hc ? ims : ixb);
 #endif
+}
+
+/* firm's gradient times g (g = 1 for the gradient itself) for the AVX2 build
+ * without AVX-512 (SHRINK_FIRM_GRAD_F32): the value of firm_gradient in
+ * _kernels.pxd (slope s = (float)(hc / (hc - lc)) in the middle zone, 1
+ * beyond, g zeroed in the band, NaN at NaN x and out of the domain), with
+ * the zones taken on the bit patterns of |x| (integer compares: no float
+ * compare to mask NaN for, no select of the out-of-domain NaN per vector).
+ * g * slope is rounded once in float, as the Cython kernel's double product
+ * (exact: 24 + 24 bits) rounded to float is: the same bits. A NaN x is
+ * added (its bits, else +0.0; the out-of-domain NaN's bits or'ed in): g * 1
+ * + x is g's NaN or x's, as g * x is, and + 0.0 turns -0.0 into +0.0. */
+#if defined(__AVX2__) && !defined(__AVX512F__)
+#define SHRINK_FIRM_GRAD_F32 1
+#else
+#define SHRINK_FIRM_GRAD_F32 0
+#endif
+
+static inline __attribute__((always_inline)) float
+shrink_firm_gradient_f32(float x, float lo, float hi, float g) {
+    int32_t ilo = shrink_gf32_bits(lo), ihi = shrink_gf32_bits(hi);
+    ilo = ilo == INT32_MIN ? 0 : ilo;
+    ihi = ihi == INT32_MIN ? 0 : ihi;
+    int32_t nan_pair = ((ilo | ihi) >> 31) | -(ihi < ilo);
+    int32_t il = ilo & ~nan_pair;
+    int32_t ih = ihi & ~nan_pair;
+    float lc = shrink_gf32_float(il), hc = shrink_gf32_float(ih);
+    double zd = il == ih ? 1.0 : 0.0;
+    float s = (float)((double)hc / (((double)hc - (double)lc) + zd));
+    int32_t ibz = nan_pair & 0x7fc00000;
+
+    int32_t ixs = shrink_gf32_bits(x);
+    int32_t ix = ixs & 0x7fffffff;
+    float slope = shrink_gf32_float(ix > ih ? 0x3f800000 : shrink_gf32_bits(s));
+    float gb = shrink_gf32_float(ix <= il ? 0 : shrink_gf32_bits(g));
+    float zb = shrink_gf32_float((ixs & -(ix > 0x7f800000)) | ibz);
+    return gb * slope + zb;
 }
 
 #endif
