@@ -52,6 +52,14 @@ cdef extern from "firm_f64.h" nogil:
     const bint SHRINK_FIRM_F64
     double shrink_firm_f64(double x, double lo, double hi)
 
+cdef extern from "garrote_f64.h" nogil:
+    # the same build: the double garrote kernels are written in C there, for
+    # the same bits with integer compares and one select (src/garrote_f64.h)
+    const bint SHRINK_GARROTE_F64
+    double shrink_garrote_f64(double x, double lq)
+    double shrink_garrote_grad_f64(double x, double lq)
+    double shrink_garrote_backward_f64(double g, double x, double lq)
+
 # gcc if-converts (and so vectorizes) these exact shapes under its default
 # -ftrapping-math; small rewrites (an `&` of the compares, an addition after a
 # select, a select between two computed arms) leave "control flow in loop".
@@ -212,6 +220,9 @@ cdef inline real garrote(real x, real lq) noexcept nogil:
     if real is float:
         if SHRINK_GARROTE_F32:
             return shrink_garrote_f32(x, lq)
+    if real is double:
+        if SHRINK_GARROTE_F64:
+            return shrink_garrote_f64(x, lq)
     cdef real lc = domain_lambd(lq)
     cdef bint band = in_band(x, lc)
     cdef real keep = 0 if band else 1
@@ -237,6 +248,9 @@ cdef inline real garrote_grad(real x, real lq) noexcept nogil:
     if real is float:
         if SHRINK_GARROTE_F32:
             return shrink_garrote_grad_f32(x, lq)
+    if real is double:
+        if SHRINK_GARROTE_F64:
+            return shrink_garrote_grad_f64(x, lq)
     cdef real lc = domain_lambd(lq)
     cdef bint band = in_band(x, lc)
     cdef real keep = 0 if band else 1
@@ -257,6 +271,9 @@ cdef inline real garrote_backward(real g, real x, real lq) noexcept nogil:
     if real is float:
         if SHRINK_GARROTE_F32:
             return shrink_garrote_backward_f32(g, x, lq)
+    if real is double:
+        if SHRINK_GARROTE_F64:
+            return shrink_garrote_backward_f64(g, x, lq)
     cdef real lc = domain_lambd(lq)
     cdef bint band = in_band(x, lc)
     cdef real inside = lc if lc > 0 else 1
