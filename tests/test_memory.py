@@ -165,4 +165,9 @@ def test_mixed_layouts_take_a_fixed_scratch(dtype):
     # along the transposed ones, grad_output copied in and out copied out
     low, high = f * 0 + 0.5, f * 0 + 1.5
     extra = extra_bytes(lambda: shrink.firm_backward(c, f, low, high, out=out))
-    assert 2 * TILE_SCRATCH <= extra < 2 * TILE_SCRATCH + OBJECTS, f"firm_backward: {extra} bytes"
+    # the threshold checks reduce the transposed thresholds (min, max) before the
+    # loop runs; NumPy 2.0's reductions of a non-C-contiguous array take an
+    # 8192-element iterator buffer (later NumPy none): the peak is the larger
+    numpy = extra_bytes(lambda: (low.min(), high.max()))
+    bound = max(2 * TILE_SCRATCH, numpy) + OBJECTS
+    assert 2 * TILE_SCRATCH <= extra < bound, f"firm_backward: {extra} bytes"
