@@ -97,20 +97,32 @@ shrink_firm_f32_slope(float lc, float hc, int empty, float *sh, float *sl, float
     *h = shrink_gf32_float(itop >= 0x47effffff0000000LL ? 0x3f000000 : 0x3f800000);
 }
 
-static inline __attribute__((always_inline)) float
-shrink_firm_f32(float x, float lo, float hi) {
-    /* thresholds alone (loop-invariant for broadcast thresholds), in integer
-     * operations (no float compare or select for gcc to leave unconverted; a
-     * float select before `+ 0.0f` became a conditional add that kept the
-     * threshold part inside the loop). lo and hi come from usable_lambd: a
-     * float >= 0 or -1. The pair is out of the domain (NaN result) when either
-     * is -1 or lo > hi; -0.0 is a threshold of +0.0. */
+/* The thresholds' bit patterns, in integer operations (no float compare or
+ * select for gcc to leave unconverted inside the loop). lo and hi come from
+ * usable_lambd: a float >= 0 or -1. The pair is out of the domain (nan_pair
+ * all ones, il = ih = 0) when either is -1 or lo > hi; -0.0 is a threshold of
+ * +0.0. Loop-invariant for broadcast thresholds. */
+typedef struct { int32_t nan_pair, il, ih; } shrink_ff32_pair;
+
+static inline __attribute__((always_inline)) shrink_ff32_pair
+shrink_ff32_thresholds(float lo, float hi) {
+    shrink_ff32_pair q;
     int32_t ilo = shrink_gf32_bits(lo), ihi = shrink_gf32_bits(hi);
     ilo = ilo == INT32_MIN ? 0 : ilo;
     ihi = ihi == INT32_MIN ? 0 : ihi;
-    int32_t nan_pair = ((ilo | ihi) >> 31) | -(ihi < ilo);
-    int32_t il = ilo & ~nan_pair;
-    int32_t ih = ihi & ~nan_pair;
+    q.nan_pair = ((ilo | ihi) >> 31) | -(ihi < ilo);
+    q.il = ilo & ~q.nan_pair;
+    q.ih = ihi & ~q.nan_pair;
+    return q;
+}
+
+static inline __attribute__((always_inline)) float
+shrink_firm_f32(float x, float lo, float hi) {
+    /* thresholds alone in integer operations (shrink_ff32_thresholds): a
+     * float select before `+ 0.0f` became a conditional add that kept the
+     * threshold part inside the loop */
+    shrink_ff32_pair q = shrink_ff32_thresholds(lo, hi);
+    int32_t nan_pair = q.nan_pair, il = q.il, ih = q.ih;
     float lc = shrink_gf32_float(il), hc = shrink_gf32_float(ih);
 #if defined(__AVX2__) && !defined(__AVX512F__)
     /* The AVX2 build (x86-64-v3): firm_middle in double for 8 lanes at a
@@ -220,12 +232,8 @@ shrink_firm_f32(float x, float lo, float hi) {
 
 static inline __attribute__((always_inline)) float
 shrink_firm_gradient_f32(float x, float lo, float hi, float g) {
-    int32_t ilo = shrink_gf32_bits(lo), ihi = shrink_gf32_bits(hi);
-    ilo = ilo == INT32_MIN ? 0 : ilo;
-    ihi = ihi == INT32_MIN ? 0 : ihi;
-    int32_t nan_pair = ((ilo | ihi) >> 31) | -(ihi < ilo);
-    int32_t il = ilo & ~nan_pair;
-    int32_t ih = ihi & ~nan_pair;
+    shrink_ff32_pair q = shrink_ff32_thresholds(lo, hi);
+    int32_t nan_pair = q.nan_pair, il = q.il, ih = q.ih;
     float lc = shrink_gf32_float(il), hc = shrink_gf32_float(ih);
     double zd = il == ih ? 1.0 : 0.0;
     float s = (float)((double)hc / (((double)hc - (double)lc) + zd));

@@ -29,52 +29,42 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "garrote_f64.h" /* shrink_gf64_bits, shrink_gf64_double */
+
 #if defined(__AVX2__) && !defined(__AVX512F__)
 #define SHRINK_FIRM_F64 1
 #else
 #define SHRINK_FIRM_F64 0
 #endif
 
-static inline __attribute__((always_inline)) int64_t shrink_ff64_bits(double v) {
-    int64_t i;
-    memcpy(&i, &v, sizeof i);
-    return i;
-}
-
-static inline __attribute__((always_inline)) double shrink_ff64_double(int64_t i) {
-    double v;
-    memcpy(&v, &i, sizeof v);
-    return v;
-}
-
 static inline __attribute__((always_inline)) double
 shrink_firm_f64(double x, double lo, double hi) {
     /* thresholds alone (loop-invariant for broadcast thresholds), in integer
      * operations as src/firm_f32.h does (no float select for gcc to leave
      * inside the loop) */
-    int64_t ilo = shrink_ff64_bits(lo), ihi = shrink_ff64_bits(hi);
+    int64_t ilo = shrink_gf64_bits(lo), ihi = shrink_gf64_bits(hi);
     ilo = ilo == INT64_MIN ? 0 : ilo;
     ihi = ihi == INT64_MIN ? 0 : ihi;
     int64_t nan_pair = ((ilo | ihi) >> 63) | -(int64_t)(ihi < ilo);
     int64_t il = ilo & ~nan_pair;
     int64_t ih = ihi & ~nan_pair;
-    double lc = shrink_ff64_double(il), hc = shrink_ff64_double(ih);
+    double lc = shrink_gf64_double(il), hc = shrink_gf64_double(ih);
     double z = il == ih ? 1.0 : 0.0;
     double s = hc / ((hc - lc) + z);
-    double bz = shrink_ff64_double(nan_pair & 0x7ff8000000000000LL);
+    double bz = shrink_gf64_double(nan_pair & 0x7ff8000000000000LL);
 
     /* per element */
-    int64_t ixs = shrink_ff64_bits(x);
+    int64_t ixs = shrink_gf64_bits(x);
     int64_t ix = ixs & INT64_MAX;
-    double ax = shrink_ff64_double(ix);
+    double ax = shrink_gf64_double(ix);
     double xq = x == x ? ax : 0.0;
     double a = xq > lc ? xq : lc;   /* vmaxpd */
     a = a < hc ? a : hc;            /* vminpd */
     double m = s * (a - lc);
     m = m < hc ? m : hc;
-    int64_t ims = shrink_ff64_bits(m) | (ixs & INT64_MIN);
+    int64_t ims = shrink_gf64_bits(m) | (ixs & INT64_MIN);
     int64_t iy = ix > ih ? ixs : ims;
-    return shrink_ff64_double(iy) + bz;
+    return shrink_gf64_double(iy) + bz;
 }
 
 #endif
