@@ -77,7 +77,7 @@
  *       Band lanes: d = 0, every value an exact +0.0. No FP flag in band
  *       and beyond lanes, and none in middle lanes but step 5's underflow.
  *  5. m = RN(m1 / K) is exact where K = 1 and where m_e >= 2**-126 (then
- *     m1 >= 2**-26 K): normal results are within 0.5 + 2**-21.6 ULP, as are
+ *     m1 >= 2**-126 K): normal results are within 0.5 + 2**-21.6 ULP, as are
  *     the subnormal results of K = 1 (a - lc rounded once). A subnormal
  *     result of K = 2**100 is rounded a second time: m1 / K is within
  *     (0.5 + 2**-21.6) 2**-150, i.e. 0.25 + 2**-22.6 ULP (the 24-bit spacing
