@@ -115,8 +115,9 @@ def test_firm_float32_correctly_rounded_where_the_band_width_is_not_a_float32():
     a difference rounded to float32 first is off by up to 2**-24, which puts a
     middle-zone result just below a power of two nearly 1 ULP off (0.99999982
     ULP before this test). With the exact difference the double value is
-    within about 2**-52 of the slope before its one rounding: correctly rounded
-    but for results within 2**-20 ULP of a tie, which these points avoid."""
+    within about 2**-52 of the slope before its one rounding, and the result
+    within the float32 method's bound (src/firm_f32.h): correctly rounded but
+    for results within 2**-21 ULP of a tie, which these points avoid."""
     f32 = np.float32
     pairs = [(np.nextafter(f32(1), f32(0)), f32(16777218.0)),  # 2**24 + 2 - (1 - 2**-24)
              (f32(0.1), f32(3e38)), (f32(1.5), f32(16777218.0)),
@@ -130,7 +131,7 @@ def test_firm_float32_correctly_rounded_where_the_band_width_is_not_a_float32():
         slope = exact(hi) / (exact(hi) - exact(lo))
         for xi, gi in zip(x, got):
             want = firm_exact(exact(xi), exact(lo), exact(hi))
-            assert ulp_error(gi, want, np.float32) <= 0.5 + 2.0 ** -20, (xi, lo, hi, gi)
+            assert ulp_error(gi, want, np.float32) <= FIRM_F32_BOUND_NORMAL, (xi, lo, hi, gi)
         assert ulp_error(grad[0], slope, np.float32) <= 0.5 + 2.0 ** -20, (lo, hi, grad[0])
 
 
@@ -603,13 +604,16 @@ def test_garrote_float32_weak_points():
 
 # ---------------------------------------------------------------------------
 # float32 firm computed in float32 with FMA (src/firm_f32.h): the slope split in
-# two floats, Fast2Sum of |x| - lambd_low, the FMA error of the product, and
-# power-of-two factors for d = |x| - lambd_low < 2**-50 and for lambd_high near
-# FLT_MAX. A sweep over the method's weak points against long double references
-# (hi * (a - lo) / (hi - lo) with a 64-bit significand: within 2**-60 relative,
-# 2**-36 float32 ULP), so the 0.5 + 2**-10 ULP bound (the method's, tighter than
-# SPEC's 1 ULP) tells a correctly rounded result from one that lost a correction
-# term. Subnormal results are rounded twice (scaled, then to the subnormal): 1 ULP.
+# two floats, Fast2Sum of |x| - lambd_low, two FMAs, and a scale of 2**100 for
+# lambd_high < 2**8. A sweep over the method's weak points against long double
+# references (hi * (a - lo) / (hi - lo) with a 64-bit significand: within
+# 2**-60 relative, 2**-36 float32 ULP), with the bound proved in the header:
+# 0.5 + 2**-21 ULP for normal results (tighter than SPEC's 1 ULP: it tells a
+# correctly rounded result from one that lost a correction term), 0.75 + 2**-22
+# for subnormal ones (rounded twice where lambd_high < 2**8: scaled, then to the
+# subnormal).
+FIRM_F32_BOUND_NORMAL = 0.5 + 2.0 ** -21
+FIRM_F32_BOUND_SUBNORMAL = 0.75 + 2.0 ** -22
 
 
 def _f32_grid(lo, hi, frac):
@@ -640,7 +644,7 @@ def _firm_f32_weak_points(rng, n):
     hi = expo(-20, 20)
     los.append((hi * expo(-60, 0)).astype(f32)), his.append(hi), fracs.append(rng.random(n))
     los.append(np.zeros(n, f32)), his.append(hi), fracs.append(rng.random(n))
-    # subnormal and tiny thresholds; d around the 2**-50 switch
+    # subnormal and tiny thresholds (subnormal results, rounded twice); d tiny
     tiny = rng.integers(1, 1 << 25, (2, n), dtype=u32).view(f32)
     los.append(tiny.min(axis=0)), his.append(tiny.max(axis=0) * f32(2)), fracs.append(rng.random(n))
     lo = expo(-64, -40)
@@ -648,7 +652,22 @@ def _firm_f32_weak_points(rng, n):
     d = expo(-56, -44)
     los.append(lo), his.append(hi)
     fracs.append((d.astype(np.float64) / (hi.astype(np.float64) - lo)).clip(0, 1))
-    # lambd_high near FLT_MAX, with slopes above 1 (the halved-slope path) and 1
+    # lambd_high on both sides of 2**8 (the scale switch), from a few ULP below
+    # to a few above, with any slope and d down to one ULP of lambd_low
+    hi = (f32(256) * (1 + rng.integers(-40, 40, n) * f32(2.0 ** -24))).astype(f32)
+    lo = (hi * expo(-56, 0)).astype(f32)
+    for frac in (rng.random(n), k / 2.0**40):
+        los.append(lo), his.append(hi), fracs.append(frac)
+    # slope just above 1 (lambd_low / lambd_high from 2**-56 to 2**-40: the
+    # low part of the slope from 0 to 2**-40, around the smallest nonzero
+    # 2**-52, where the double hc - lc starts to differ from hc), either scale
+    hi = expo(-30, 60)
+    lo = (hi * expo(-56, -40)).astype(f32)
+    # d = j ULPs of lambd_low, j up to 2**22 (d * low part then has many bits)
+    j = rng.integers(1, 1 << 22, n) / (hi.view(u32).astype(np.int64) - lo.view(u32))
+    for frac in (rng.random(n), k / 2.0**60, j):
+        los.append(lo), his.append(hi), fracs.append(frac)
+    # lambd_high near FLT_MAX, with slopes above 1 and exactly 1
     hi = rng.integers(0x7F7FFF00, 0x7F800000, n, dtype=u32).view(f32)
     for lo in ((hi * rng.uniform(2.0**-23, 0.9, n)).astype(f32), (hi * expo(-60, -24)).astype(f32)):
         for frac in (rng.random(n), 1 - k / 2.0**26, np.ones(n)):
@@ -660,8 +679,33 @@ def _firm_f32_weak_points(rng, n):
     keep = lo < hi
     lo, hi = lo[keep], hi[keep]
     x = grid(lo, hi, np.concatenate(fracs)[keep])
+    # |x| near 2 lambd_low, where |x| - lambd_low stops being exact (Sterbenz
+    # below, Fast2Sum's error term above), slopes near 2 and above
+    lo2 = expo(-40, 40)
+    hi2 = (lo2 * rng.uniform(2.0, 6, n)).astype(f32)
+    x2 = (lo2 * f32(2)).view(u32).astype(np.int64) + rng.integers(-300, 300, n)
+    x2 = np.minimum(x2, hi2.view(u32)).astype(u32).view(f32)
+    x, lo, hi = np.concatenate([x, x2]), np.concatenate([lo, lo2]), np.concatenate([hi, hi2])
     sign = np.where(rng.random(x.size) < 0.5, np.float32(-1), np.float32(1))
     return x * sign, lo, hi
+
+
+def test_firm_float32_empty_middle_zone_is_hardshrink():
+    """lambd_low == lambd_high: hardshrink's bits, at thresholds where the
+    float32 method changes (the 2**8 scale switch, subnormal, FLT_MAX), with
+    no FP flag at all."""
+    f32 = np.float32
+    fi = np.finfo(f32)
+    for lam in (f32(0), fi.smallest_subnormal, fi.tiny, np.nextafter(f32(256), f32(0)), f32(256),
+                f32(2.0 ** 100), fi.max):
+        with np.errstate(over="ignore"):  # FLT_MAX's next is inf
+            near = np.nextafter(np.repeat(lam, 3), np.array([0, np.inf, np.inf], f32))
+            x = np.concatenate([[lam, 0, fi.max, np.inf, np.nan, fi.smallest_subnormal], near,
+                                np.nextafter(near, f32(np.inf))]).astype(f32)
+        x = np.concatenate([x, -x])
+        with np.errstate(all="raise"):
+            got = ufuncs.firm(x, lam, lam)
+        assert got.tobytes() == ufuncs.hardshrink(x, lam).tobytes(), lam
 
 
 def test_firm_float32_weak_points():
@@ -676,7 +720,7 @@ def test_firm_float32_weak_points():
     with np.errstate(all="raise"):  # and no underflow where the result is normal
         ufuncs.firm(x[normal], lo[normal], hi[normal])
     err = np.abs(y.astype(np.longdouble) - want) / _f32_ulp(want)
-    bound = np.where(normal, 0.5 + 2.0 ** -10, 1.0)
+    bound = np.where(normal, FIRM_F32_BOUND_NORMAL, FIRM_F32_BOUND_SUBNORMAL)
     worst = int(np.argmax(err - bound))
     assert err[worst] <= bound[worst], (
         f"firm({x[worst]!r}, {lo[worst]!r}, {hi[worst]!r}) = {y[worst]!r}: {err[worst]:.6f} ULP")

@@ -2,72 +2,107 @@
  *
  * Used by the float32 firm kernel in _kernels.pxd (and so by the float16 and
  * bfloat16 loops, which call it) where the compiler has a fused multiply-add
- * instruction (SHRINK_FIRM_F32, the condition of SHRINK_GARROTE_F32);
+ * instruction (SHRINK_FIRM_F32, the condition of SHRINK_GARROTE_F32: the
+ * x86-64-v3 and x86-64-v4 builds and aarch64, one method for all of them);
  * elsewhere fmaf would be a libm call and the kernel computes in double
  * instead. Plain scalar C without branches or libm calls, so that gcc
  * vectorizes it (x86-64 and aarch64); everything that depends on the
  * thresholds alone (including the one division, in double) is loop-invariant
- * for broadcast thresholds and is hoisted out of the loop. clang 14 with
- * -ffp-exception-behavior=maytrap builds it but keeps the loop scalar, as
- * it did the double kernel: its strict-FP conversions are neither hoisted nor
- * vectorized.
+ * for broadcast thresholds and is hoisted out of the loop. Per vector: 3
+ * integer operations to clamp |x|, 3 subtractions, 1 multiplication, 2 FMAs
+ * and 1 multiplication (the scaling of step 1), 5 integer operations for the
+ * zones and the sign, 1 addition: 16 operations besides the load and store,
+ * no double conversion, no blend (gcc 12: 21 instructions per 8 floats in
+ * the contiguous AVX2 loop, loop control included; 20 per 16 with AVX-512).
+ * clang 14 with -ffp-exception-behavior=maytrap builds it but keeps the loop
+ * scalar, as it did the double kernel: its strict-FP conversions are neither
+ * hoisted nor vectorized.
  *
  * Inputs: x and the usable thresholds lo, hi (usable_lambd: -1 when out of
  * the domain); the result is NaN unless 0 <= lo <= hi. Below lc = lo,
- * hc = hi, a = |x|;
- * the middle zone is lc < a <= hc, where firm is m = S * (a - lc) with
- * S = hc / (hc - lc) >= 1, at most hc. Every lane computes with a = |x|
- * clamped to [lc, hc] and lanes outside the middle zone discard the value:
- * band lanes have a = lc, so every term below is an exact 0, and lanes
- * beyond (NaN included) compute the middle-zone value at a = hc; no FP flag.
+ * hc = hi, a = |x|, m_e the exact value, u = 2**-24, RN() rounding to
+ * nearest float32 (to double: RN_d()), ULP the float32 spacing at m_e
+ * (2**-149 below 2**-126). The middle zone is lc < a <= hc, where firm is
+ * m_e = S * (a - lc) with S = hc / (hc - lc) >= 1, at most hc. Every lane
+ * computes with a = |x| clamped to [lc, hc] (integer min and max on the bit
+ * patterns; NaN's bits exceed inf's and clamp to hc), so band lanes (a = lc)
+ * compute an exact +0.0 and lanes beyond hc (NaN included) compute the value
+ * at a = hc, which is hc (step 4): there an integer max with the bits of |x|
+ * (|x| > hc) takes |x| instead. x's sign bit is or'ed in, and + bz (+0.0, or
+ * NaN out of the domain) turns the band's -0.0 into +0.0.
  *
- * Method (the AVX2 build without AVX-512 computes in double instead: see
- * the block at the top of shrink_firm_f32).
- *  1. S in double, once per call: S = Sd (1 + e), |e| <= 2**-52 (hc - lc and
- *     the quotient each rounded once). S < 2**25: hc - lc is at least
- *     2**-24 times 2**floor(log2(hc)) for lc < hc (the spacing of floats
- *     below hc), or 2**-149. An empty middle zone (lc == hc) takes S = 1;
- *     no lane uses it. Split sh = (float)S, sl = (float)(S - sh) (S - sh is
- *     exact in double): |S - sh - sl| <= 2**-48 S, sh >= 1, and sl is 0 or
- *     at least 2**-52 (S - sh is a multiple of S's double spacing).
- *  2. d = a - lc rounded, derr = (a - d) - lc its exact error (Fast2Sum,
- *     a > lc >= 0; exact in the subnormal range too), |derr| <= 2**-24 d.
- *  3. p = d * sh, e1 = fma(d, sh, -p) (its exact error),
- *     c = fma(d, sl, fma(derr, sh, e1)) and m = p + c rounded once:
- *     m_exact = (d + derr)(sh + sl + sigma), |sigma| <= 2**-47.9 S, so
- *     m_exact - (p + c) = r1 + r2 + derr * sl + (d + derr) * sigma with r1,
- *     r2 the roundings of the two FMAs (|r1| <= 2**-47 p, |r2| <= 3 * 2**-48 p):
- *     below 2**-45 m_exact in all, 2**-21 ULP. The rounded m is within
- *     0.5 + 2**-21 ULP of the exact value (and at most hc, which is a float:
- *     the clamp to hc below only guards that).
- *  4. Exponent extremes, by two power-of-two factors that keep step 3 in
- *     the range where every FMA result is exact or normal:
- *     - lanes with d < 2**-50 (T) use sh and sl times K = 2**100 and scale
- *       the result back by 2**-100 (per lane: a select between
- *       loop-invariant constants, or an exponent addition). Then p >= 2**-51 in every lane, so e1 is
- *       exact (p >= 2**-101 suffices), and every term of c is a multiple of
- *       2**-149: d * sl is one (d >= 2**-50 or d * K with K = 2**100, sl >=
- *       2**-53), derr * sh is one (derr is a multiple of lc's spacing; a
- *       nonzero derr needs a > 2 lc, so S < 2, and sh != 1, 2 then needs
- *       lc > 2**-25 d, i.e. lc >= 2**-75 in an unscaled lane); so an FMA
- *       result below 2**-126 is exact and none raises underflow. m is
- *       normal before the scaling back; a result below 2**-126 is then
- *       rounded a second time: within 0.75 + 2**-22 ULP (half an ULP of the
- *       24-bit value is a quarter of the subnormal ULP), and that lane's exact
- *       result is itself that tiny (the flag is np.multiply's).
- *     - d <= hc, so p = RN(d * sh) <= RN(hc * sh): p can overflow
- *       only if hc * sh >= 2**128 - 2**103 (hc within a few ULP of FLT_MAX
- *       and S > 1). Then sh and sl are halved (exact: sh >= 1, sl >= 2**-52)
- *       and the result doubled: p + c rounds to at most hc / 2, so nothing
- *       overflows. Such S > 1 needs lc >= 2**102, so derr * sh / 2 keeps
- *       its terms multiples of 2**-149 (step 4's first point).
- *     lc = 0: S = 1, sl = 0, m = a exactly. lc == hc: no middle lane, the
- *     result is hardshrink's bits (SPEC section 7).
+ * Method.
+ *  1. Per call, in double: S_d = RN_d(hc / RN_d(hc - lc)), |S_d - S| <=
+ *     2**-51.9 S (1 for an empty middle zone, lc == hc, where no lane uses
+ *     it); S <= 2**25 (hc - lc is at least the spacing of floats below hc).
+ *     Split sh = RN(S_d) >= 1 and sl = RN(S_d - sh) (S_d - sh is exact in
+ *     double): |sl| <= u sh; sl is 0 or at least 2**-52 (a multiple of S_d's
+ *     double spacing); sigma = S - sh - sl has |sigma| <= 2**-51.9 S + u**2 sh
+ *     <= 2**-47.9 S. Scale K = 2**100 where hc < 2**8, else K = 1: the FMAs
+ *     use shk = K sh and slk = K sl (exact) and the result is multiplied by
+ *     1 / K.
+ *  2. d = RN(a - lc), derr = RN(RN(a - d) - lc): Fast2Sum (a >= lc >= 0), so
+ *     d + derr = a - lc exactly, |derr| <= u d, derr = 0 where d is
+ *     subnormal (such a difference is exact) and where a <= 2 lc (Sterbenz),
+ *     and derr is a multiple of the spacing of floats at lc.
+ *  3. q = RN(d * slk), c = RN(derr * shk + q) (FMA), y = d * shk + c (exact
+ *     inside the second FMA), m1 = RN(y), m = RN(m1 / K). From
+ *     K m_e = K (sh + sl + sigma)(d + derr):
+ *       y - K m_e = e_q + e_c - K derr sl - K sigma (a - lc),
+ *     e_q and e_c the roundings of q and c. When each rounding is exact or
+ *     of a normal value (step 4): |e_q| <= u**2 K d sh, |e_c| <= u |K derr sh
+ *     + q| <= (2 + u) u**2 K d sh, |K derr sl| <= u**2 K d sh and
+ *     |K sigma (a - lc)| <= 2**-47.9 K m_e; with d sh <= (1 + 2**-22) m_e
+ *     (m_e >= S d (1 - u), sh <= S (1 + u)(1 + 2**-51.9)) this is
+ *     |y - K m_e| <= 2**-45.6 K m_e, below 2**-21.6 ULP of K m_e (24 bits:
+ *     K m_e < 2**24 of its ULPs). So m1, rounded once, is within
+ *     0.5 + 2**-21.6 ULP of K m_e (y is too close to K m_e for a rounding
+ *     boundary of another binade to lie between them).
+ *  4. No underflow or overflow before the last rounding, so step 3 holds:
+ *     - K = 2**100 (hc < 2**8): for d > 0, K d >= 2**-49, so q is 0 or
+ *       |K d sl| >= 2**-101; K derr sh is a multiple of 2**-72 (shk of
+ *       2**77) and q, normal, of 2**-124, so c's exact value is 0 or
+ *       normal; y >= K d sh >= 2**-49. At most y <= K hc (1 + 2**-45) <
+ *       2**109 and shk <= 2**125.
+ *     - K = 1 (hc >= 2**8): where S_d = 1 (sh = 1, sl = 0), q = 0, c = derr
+ *       and y = a - lc: exact but for the last rounding, of a - lc (exact
+ *       where subnormal). Otherwise RN_d(hc - lc) != hc, which needs
+ *       lc >= 2**-54 hc >= 2**-46: then d >= 2**-69 (the spacing at lc),
+ *       |d sl| >= 2**-121, c's exact value is a multiple of 2**-144 (exact
+ *       where below 2**-126) and y >= 2**-69.
+ *     - m_e <= hc and y is within 2**-21.6 ULP of K m_e: m1 <= K hc, a
+ *       float, also for hc = FLT_MAX (y rounds to it, never to inf; the
+ *       FMA does not round d * shk on its own, so no scaling is needed at
+ *       the top of the range). At a = hc, m_e = hc and m = hc exactly.
+ *       Band lanes: d = 0, every value an exact +0.0. No FP flag in band
+ *       and beyond lanes, and none in middle lanes but step 5's underflow.
+ *  5. m = RN(m1 / K) is exact where K = 1 and where m_e >= 2**-126 (then
+ *     m1 >= 2**-126 K): normal results are within 0.5 + 2**-21.6 ULP, as are
+ *     the subnormal results of K = 1 (a - lc rounded once). A subnormal
+ *     result of K = 2**100 is rounded a second time: m1 / K is within
+ *     (0.5 + 2**-21.6) 2**-150, i.e. 0.25 + 2**-22.6 ULP (the 24-bit spacing
+ *     below 2**-126 is at most half the subnormal one), then half an ULP:
+ *     within 0.75 + 2**-22.6 ULP, with the underflow flag of that inexact
+ *     subnormal result (np.multiply's).
+ *     lc == hc: no middle lane, band and beyond lanes as above, the result
+ *     is hardshrink's bits (SPEC section 7).
+ *
+ * Bound: float32 firm within 0.5 + 2**-21.6 ULP of the exact value where it
+ * is normal and 0.75 + 2**-22.6 ULP where it is subnormal, so within 1 ULP
+ * (SPEC section 7); tests/test_section7.py checks 0.5 + 2**-21 and
+ * 0.75 + 2**-22. float16 and bfloat16 (rounded from this float32 result r):
+ * every rounding boundary B of float16 and of bfloat16 (the midpoint of two
+ * neighbours) is a float32 value. Where the exact value v is more than one
+ * float32 ULP (at v) from every B, |r - v| <= 0.75 + 2**-22.6 ULP < |B - v|:
+ * r lies strictly on v's side of each boundary and rounds to the float16 /
+ * bfloat16 value v rounds to. So those are correctly rounded except within
+ * 1 float32 ULP of a boundary (SPEC section 7 allows 4).
  *
  * The same element gives the same bits in every layout: the kernel is
  * elementwise and its loop-invariants depend on the thresholds alone.
  * tests/test_section7.py checks the bound on the weak points (d tiny and
- * huge relative to lc, S with a nonzero sl, subnormal thresholds, hc near
+ * huge relative to lc, a near 2 lc, S_d just above 1 and sl near 2**-52,
+ * hc on both sides of 2**8, subnormal thresholds and results, hc near
  * FLT_MAX, results near hc) and the absence of FP flags.
  */
 #ifndef SHRINK_FIRM_F32_H
@@ -80,22 +115,6 @@
 #include "garrote_f32.h" /* shrink_gf32_bits, _float, _select; SHRINK_GARROTE_F32 */
 
 #define SHRINK_FIRM_F32 SHRINK_GARROTE_F32
-
-/* Step 1 and step 4's halving, from the thresholds alone: sh + sl =
- * hc / (hc - lc) (1 for an empty middle zone, where no lane uses it);
- * h = 1/2 where hc * sh (exact in double) could round to inf, else 1. */
-static inline __attribute__((always_inline)) void
-shrink_firm_f32_slope(float lc, float hc, int empty, float *sh, float *sl, float *h) {
-    double z = empty ? 1.0 : 0.0;
-    double s = ((double)hc * (1 - z) + z) / ((double)hc - (double)lc + z);
-    *sh = (float)s;
-    *sl = (float)(s - (double)*sh);
-    /* compared on the bit patterns (non-negative doubles order as them) */
-    double top = (double)hc * (double)*sh;
-    int64_t itop;
-    memcpy(&itop, &top, sizeof itop);
-    *h = shrink_gf32_float(itop >= 0x47effffff0000000LL ? 0x3f000000 : 0x3f800000);
-}
 
 /* The thresholds' bit patterns, in integer operations (no float compare or
  * select for gcc to leave unconverted inside the loop). lo and hi come from
@@ -118,100 +137,38 @@ shrink_ff32_thresholds(float lo, float hi) {
 
 static inline __attribute__((always_inline)) float
 shrink_firm_f32(float x, float lo, float hi) {
-    /* thresholds alone in integer operations (shrink_ff32_thresholds): a
-     * float select before `+ 0.0f` became a conditional add that kept the
-     * threshold part inside the loop */
+    /* the thresholds alone: loop-invariant for broadcast thresholds */
     shrink_ff32_pair q = shrink_ff32_thresholds(lo, hi);
-    int32_t nan_pair = q.nan_pair, il = q.il, ih = q.ih;
+    int32_t il = q.il, ih = q.ih;
     float lc = shrink_gf32_float(il), hc = shrink_gf32_float(ih);
-#if defined(__AVX2__) && !defined(__AVX512F__)
-    /* The AVX2 build (x86-64-v3): firm_middle in double for 8 lanes at a
-     * time (2 x 4 doubles), the method of the Cython kernel without FMA,
-     * in fewer vector instructions than steps 2-4 below (which need no
-     * conversion and win where a vector holds 16 floats). Every lane's
-     * a = |x| clamped to [lc, hc] (on the bit patterns: NaN, above inf's
-     * bits, clamps to hc) is exact in float; in double d = a - lc, the slope
-     * S (as firm_slope_f32) and S * d each round once, by at most 2**-53:
-     * md is within 2**-51 of hc (a - lc) / (hc - lc), 2**-27 ULP of the
-     * float result, which is so within 0.5 + 2**-27 ULP after its rounding
-     * (a subnormal result too: md is a normal double, its error below
-     * 2**-27 of the float spacing there). md <= hc (1 + 2**-51) rounds to at
-     * most hc (a float; the next is hc (1 + 2**-23) away, FLT_MAX's overflow
-     * threshold 2**-24): no clamp needed. d and S * d are normal doubles:
-     * no FP flag before the final rounding, which is the result's own. */
-    {
-        double zd = il == ih ? 1.0 : 0.0;
-        double sd = (double)hc / (((double)hc - (double)lc) + zd);
-        float bzd = shrink_gf32_float(nan_pair & 0x7fc00000);
-        int32_t ixs = shrink_gf32_bits(x);
-        int32_t ixa = ixs & 0x7fffffff;
-        int32_t iac = ixa < il ? il : ixa;   /* vpmaxsd */
-        iac = iac < ih ? iac : ih;           /* vpminsd */
-        double md = sd * ((double)shrink_gf32_float(iac) - (double)lc);
-        /* band lanes: a = lc, md = 0, and 0 with x's sign + 0 is +0.0;
-         * beyond (NaN included, whose bits exceed inf's): x + 0 */
-        int32_t ims = shrink_gf32_bits((float)md) | (ixs & INT32_MIN);
-        int32_t iy = ixa > ih ? ixs : ims;
-        return shrink_gf32_float(iy) + bzd;
-    }
-#endif
-    float sh, sl, h;
-    shrink_firm_f32_slope(lc, hc, il == ih, &sh, &sl, &h);
-    float sh_n = sh * h, sl_n = sl * h, u_n = 1.0f / h;
-#if defined(__AVX512F__)
-    float sh_t = sh_n * 0x1p100f, sl_t = sl_n * 0x1p100f, u_t = u_n * 0x1p-100f;
-#endif
+    double z = il == ih ? 1.0 : 0.0;
+    double s = ((double)hc * (1 - z) + z) / ((double)hc - (double)lc + z);
+    float sh = (float)s;
+    float sl = (float)(s - (double)sh);
+    /* step 1's scale: hc < 2**8 (on the bits), sh and sl times K = 2**100
+     * (sh >= 1 by an exponent addition; sl may be 0: multiplied), the result
+     * times 2**-100 */
+    int32_t k = -(ih < 0x43800000) & (100 << 23);
+    float shk = shrink_gf32_float(shrink_gf32_bits(sh) + k);
+    float slk = sl * shrink_gf32_float(0x3f800000 + k);
+    float unk = shrink_gf32_float(0x3f800000 - k);
+    float bz = shrink_gf32_float(q.nan_pair & 0x7fc00000);
 
-    /* out of the domain: every lane NaN, by adding NaN to x beyond the
-     * middle zone (there is no middle zone then: lc = hc = 0) and by a NaN
-     * band value; NaN + x raises nothing for a quiet NaN x */
-    float bz = shrink_gf32_float(nan_pair & 0x7fc00000);
-
-    /* per element; selects between computed values on integer conditions
-     * and bit patterns (gcc if-converts them into masked moves or blends on
-     * x86-64 and aarch64, clang too) */
-    int32_t ix = shrink_gf32_bits(x) & 0x7fffffff;
-    int below_hc = ix <= ih;             /* NaN: ix > inf's bits */
-    /* a in [lc, hc] for every lane: lc in the band, hc beyond (and for NaN) */
-    int32_t ia = ix < il ? il : ix;
-    ia = ia < ih ? ia : ih;
+    /* per element: a = |x| clamped to [lc, hc] on the bit patterns */
+    int32_t ixs = shrink_gf32_bits(x);
+    int32_t ixa = ixs & 0x7fffffff;
+    int32_t ia = ixa < ih ? ixa : ih;
+    ia = ia > il ? ia : il;
     float a = shrink_gf32_float(ia);
-    float d = a - lc;
+    float d = a - lc;  /* step 2 */
     float derr = (a - d) - lc;
-    /* d < 2**-50 (d >= 0): sh, sl times 2**100 and the result times 2**-100.
-     * Two forms of the same values: AVX-512 selects them with masked moves;
-     * AVX2 and NEON blends cost more than the exponent additions (sh and us
-     * are normal, far from the ends of the range; sl may be 0: multiplied) */
-#if defined(__AVX512F__)
-    int tiny = shrink_gf32_bits(d) < 0x26800000;
-    float shs = shrink_gf32_float(tiny ? shrink_gf32_bits(sh_t) : shrink_gf32_bits(sh_n));
-    float sls = shrink_gf32_float(tiny ? shrink_gf32_bits(sl_t) : shrink_gf32_bits(sl_n));
-    float us = shrink_gf32_float(tiny ? shrink_gf32_bits(u_t) : shrink_gf32_bits(u_n));
-#else
-    int32_t t = -(shrink_gf32_bits(d) < 0x26800000) & (100 << 23);
-    float shs = shrink_gf32_float(shrink_gf32_bits(sh_n) + t);
-    float sls = sl_n * shrink_gf32_float(0x3f800000 + t);
-    float us = shrink_gf32_float(shrink_gf32_bits(u_n) - t);
-#endif
-    float p = d * shs;
-    float e1 = fmaf(d, shs, -p);
-    float c = fmaf(d, sls, fmaf(derr, shs, e1));
-    int32_t im = shrink_gf32_bits((p + c) * us);  /* >= +0.0 */
-    im = im < ih ? im : ih;
-#if defined(__AVX512F__)
-    int32_t ims = im | (shrink_gf32_bits(x) & INT32_MIN);
-    /* beyond the middle zone: x (+ 0 as the other kernels: x != 0 there) */
-    int32_t ixb = shrink_gf32_bits(x + bz);
-    int32_t iy = below_hc ? ims : ixb;
-    return shrink_gf32_float(ix <= il ? shrink_gf32_bits(bz) : iy);  /* the band */
-#else
-    /* one blend fewer: band lanes have im = 0, so dropping the sign of x
-     * there gives +0.0 (NaN out of the domain) without a select */
-    int32_t ims = im | (shrink_gf32_bits(x) & INT32_MIN & -(ix > il)) | shrink_gf32_bits(bz);
-    /* beyond the middle zone: x (+ 0 as the other kernels: x != 0 there) */
-    int32_t ixb = shrink_gf32_bits(x + bz);
-    return shrink_gf32_float(below_hc ? ims : ixb);
-#endif
+    float c = fmaf(derr, shk, d * slk);  /* step 3 */
+    float m = fmaf(d, shk, c) * unk;
+    /* beyond hc (NaN included): |x| > hc = m there; sign of x; band +0.0 */
+    int32_t ib = -(ixa > ih) & ixa;
+    int32_t im = shrink_gf32_bits(m);
+    im = im > ib ? im : ib;
+    return shrink_gf32_float(im | (ixs ^ ixa)) + bz;
 }
 
 /* firm's gradient times g (g = 1 for the gradient itself) for the AVX2 build
