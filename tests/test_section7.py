@@ -528,10 +528,15 @@ def test_scipy_sparse_with_array_thresholds(name):
 # float32 garrote kernels computed in float32 with FMA (src/garrote_f32.h): a
 # dense sweep over the method's weak points, against float64 references. For
 # float32 operands (x - lambd)(1 + lambd/x) and 1 + (lambd/x)**2 in float64 are
-# within 2**-50 relative of the exact value, i.e. 2**-26 float32 ULP, so the
-# 0.5 + 2**-10 ULP bound below (the method's, tighter than SPEC's 1 ULP) tells a
-# correctly rounded result from one off by a correction term. Results below the
-# normal range are rounded twice (scaled value, then to the subnormal): 1 ULP.
+# within 2**-51 relative of the exact value, i.e. 2**-27 float32 ULP, so with
+# the slack REF_SLACK the test holds the method's bounds (tighter than SPEC's
+# 1 ULP) and tells them from a result that breaks them: garrote within 5/6 ULP
+# (0.5 for the rounding, below 1/3 before it), 2/3 ULP where the result is
+# subnormal; the slope within 1 - 3 * 2**-27 ULP (0.5 for the rounding, below
+# 0.5 before it); the backward within SPEC's 1 ULP of g*G plus abs(g) times the
+# slope's bound. The proofs are in the header.
+GARROTE_F32_BOUND = {"normal": 5 / 6, "subnormal": 2 / 3, "grad": 1 - 3 * 2.0 ** -27}
+REF_SLACK = 2.0 ** -26
 
 
 def _f32_weak_points(rng, n):
@@ -559,6 +564,15 @@ def _f32_weak_points(rng, n):
     sub = rng.integers(1, 1 << 24, n, dtype=np.uint32)
     xs.append(sub.view(f32))
     lams.append((sub // rng.integers(1, 1000, n, dtype=np.uint32)).view(f32))
+    # the floats next to lambd (u just below 1: the slope's weak point) and on
+    # both sides of 2 lambd, where the magnitude's formula changes
+    lam = (2.0 ** rng.uniform(-20, 20, n)).astype(f32)
+    step = rng.integers(1, 65, n)
+    xs.append((lam.view(np.uint32) + step.astype(np.uint32)).view(f32))
+    lams.append(lam)
+    two = (lam * f32(2)).view(np.uint32).astype(np.int64)
+    xs.append((two + rng.integers(-64, 65, n)).astype(np.uint32).view(f32))
+    lams.append(lam)
     x = np.concatenate(xs)
     lam = np.concatenate(lams)
     sign = np.where(rng.random(x.size) < 0.5, f32(-1), f32(1))
@@ -593,13 +607,18 @@ def test_garrote_float32_weak_points():
         err = np.abs(y.astype(np.float64) - want[name]) / _f32_ulp(want[name])
         if name == "garrote_backward":
             # SPEC §7: 1 ULP of g*G plus abs(g) times the gradient's bound
-            bound = 1 + np.abs(G) * _f32_ulp(want["garrote_grad"]) / _f32_ulp(want[name])
+            bound = 1 + (np.abs(G) * GARROTE_F32_BOUND["grad"] * _f32_ulp(want["garrote_grad"])
+                         / _f32_ulp(want[name]))
+        elif name == "garrote_grad":
+            bound = np.full(x.size, GARROTE_F32_BOUND["grad"])
         else:
-            bound = np.where(normal | (name == "garrote_grad"), 0.5 + 2.0 ** -10, 1.0)
+            bound = np.where(normal, GARROTE_F32_BOUND["normal"], GARROTE_F32_BOUND["subnormal"])
+        bound = bound + REF_SLACK
         worst = int(np.argmax(err - bound))
         assert err[worst] <= bound[worst], (
             f"{name}({x[worst]!r}, {lam[worst]!r}) = {y[worst]!r}: {err[worst]:.6f} ULP")
-        print(f"\n{name} float32 weak points: worst {err.max():.6f} ULP over {x.size} points")
+        print(f"\n{name} float32 weak points: worst {err[normal].max():.6f} ULP (normal "
+              f"garrote results), {err[~normal].max():.6f} (subnormal) over {x.size} points")
 
 
 # ---------------------------------------------------------------------------

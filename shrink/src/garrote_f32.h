@@ -2,54 +2,71 @@
  *
  * Used by the float32 kernels in _kernels.pxd (and so by the float16 and
  * bfloat16 loops, which call them) where the compiler has a fused multiply-add
- * instruction (SHRINK_GARROTE_F32); elsewhere fmaf would be a libm call and
- * those kernels compute in double instead. Plain scalar C: gcc and clang
- * vectorize it in the loops (no libm call, no branch), one vdivps per vector;
- * everything that depends on lambd alone is loop-invariant for a scalar lambd
- * and is hoisted out of the loop. The loops are bound by the number of vector
- * operations (about 25 per vector on AVX2, the division one of them), not by
- * the divider: the selects are integer max/and/or rather than blends (a blend
- * is 2 or 3 micro-operations on Intel), and out of the domain the NaN comes
- * through the arithmetic (a NaN t), not a select.
+ * instruction (SHRINK_GARROTE_F32: the x86-64-v3, x86-64-v4 and aarch64
+ * builds, one method); elsewhere fmaf would be a libm call and those kernels
+ * compute in double instead. Plain scalar C: gcc and clang vectorize it in the
+ * loops (no libm call, no branch), one vdivps per vector; everything that
+ * depends on lambd alone is loop-invariant for a scalar lambd and is hoisted
+ * out of the loop. The loops are bound by the number of vector operations, so
+ * there are few: in the contiguous loops of the x86-64-v3 build (gcc 12),
+ * 13 per 8 floats for garrote, 9 for garrote_grad, 10 for garrote_backward,
+ * the division one of them. Selects are integer and/max on the bit patterns
+ * (a blend is 2 or 3 micro-operations on Intel); the band, the lanes above
+ * cap and NaN out of the domain come out of the arithmetic.
  *
  * Inputs: x and the usable lambd lq (usable_lambd in _kernels.pxd: -1 when
- * out of the domain, then the result is NaN). Below a = |x|, lc = lambd;
- * band lanes compute with a = lc (a = 2**-149 when lc = 0) and are zeroed.
+ * out of the domain, then the result is NaN). Below a = |x|, lc = lambd,
+ * U = lc / a, u the float32 division lc / a (correctly rounded), ulp(v) the
+ * float32 spacing at v. Band lanes compute with a = lc (a = 2**-149 when
+ * lc = 0, so no lane divides by 0).
  *
- * Method. U = lc / a; wanted m = (a - lc) * (1 + U) and G = 1 + U**2.
- *  1. Lanes with a above cap ~ lc * 2**30 (bit patterns: bits(lc) + (30 << 23),
- *     at most FLT_MAX; inf and NaN included) have U < 2**-30, so U**2 < 2**-60
- *     and the rounded m is a, the rounded G is 1 (a - a*U**2 is within a
- *     quarter ULP of a). Their arithmetic below runs on a = cap, and the
- *     magnitude is then replaced by a (an integer max on the bit patterns);
- *     for the slope they divide 0 instead of lc (U = 0 there, G = 1 exactly,
- *     also for a = inf when cap is FLT_MAX).
- *  2. Scaling by S = 2**(127 - e), e = max(exponent field of lc, 1), an exact
- *     power of two: lc' = lc * S is in [1, 2) (in [2**-23, 1) for subnormal lc)
- *     and a' = a * S in [lc', 2**32). In that range nothing overflows and no
- *     nonzero intermediate below falls under 2**-110 (each is a multiple of
- *     2**(e_u + e_a' - 47) or a product of such with 1/a' >= 2**-32), so every
- *     FMA error term used is exact or correct to 2**-24 relative and no FP
- *     flag is raised.
- *  3. u = lc' / a' (correctly rounded), its remainder rho = fma(-u, a', lc')
- *     is exact, and U = u + t with t = rho / a' = rho * (u * (1 / lc')) up to
- *     2**-22 relative (1 / lc' is loop-invariant); |t| <= 2**-24 * u.
- *  4. d = a' - lc' with its exact Fast2Sum error derr (a' >= lc'), so
- *     m' = (d + derr)(1 + u + t) = p + e1 + d*t + derr*(1 + u) + derr*t where
- *     p = fma(d, u, d) and e1 = fma(d, u, d - p) (d - p is exact: p is in
- *     [d, 2d], Sterbenz). The correction c = e1 + d*t + derr*(1 + u) is below
- *     3 * 2**-24 * p and is computed with relative error below 2**-22; derr*t
- *     (below 2**-47 p) is dropped: p + c is m' to 2**-44 relative, and the
- *     single rounding of p + c is within 0.5 + 2**-20 ULP of m'.
- *     m = m' / S, exact unless m is subnormal (then rounded once more: within
- *     1 ULP, and the exact result is itself that tiny).
- *  5. G = 1 + U**2 = q + (eq + 2 u t) + t**2 with q = fma(u, u, 1) and its
- *     exact error eq = fma(u, u, 1 - q) (1 - q exact, q in [1, 2]); t**2 is
- *     below 2**-48 and dropped: one rounding, within 0.5 + 2**-20 ULP.
+ * Method and error bounds.
+ *  1. The divisor is a lowered to cap: the bit pattern bits(lc) + (30 << 23),
+ *     at most FLT_MAX, a float >= lc * 2**30 (for subnormal lc too). Below
+ *     cap, u is a normal float in [2**-52, 1] (in [2**-30, 1] for normal lc),
+ *     or 0 for lc = 0: the division neither underflows nor overflows, and
+ *     |u - U| <= ulp(U) / 2. Every other operation is exact (d below, the
+ *     masked operands) or the final FMA, so nothing is scaled: no
+ *     intermediate underflows or overflows, and the only FP flag is the
+ *     underflow of a result that is itself subnormal.
+ *  2. m = a - lc**2 / a = (a - lc)(1 + U) by one FMA whose operands are
+ *     chosen with an and-mask on |x| <= 2 lc (an integer compare with the
+ *     pattern of 2 lc):
+ *     a <= 2 lc: d = a - lc is exact (Sterbenz) and m = fma(d, u, d).
+ *       U is in [1/2, 1), |u - U| <= 2**-25, so the FMA's exact sum is off by
+ *       at most d * 2**-25 = m * 2**-25 / (1 + U) < ulp(m) / 3 (ulp(m) >
+ *       m * 2**-24 for normal m).
+ *     a > 2 lc: m = fma(-lc, u, a). With U in [2**j, 2**(j+1)), j <= -2:
+ *       off by at most lc * 2**(j-24) < a * 2**(2j-23), and m >= 3a/4, so
+ *       below (4/3) * 2**(2j+1) ulp(m) <= ulp(m) / 6.
+ *     Rounded once: within 0.5 + 1/3 = 5/6 ULP (approached at a = 2 lc, where
+ *     both bounds are 1/3; 0.79 measured). A subnormal m is rounded once to
+ *     the subnormal spacing 2**-149, and the offsets above are below
+ *     2**-151 / 1.5 there: within 0.5 + 1/6 = 2/3 ULP.
+ *     Band lanes (a = lc): d = 0, m = +0.0, then x's sign and + 0: +0.0.
+ *     Above cap (U < 2**-30, inf and NaN included): lc * u <= 2**-59 a, so
+ *     the FMA rounds to a itself, the rounded exact value (inf stays inf;
+ *     NaN comes through the addend). lc = 0: u = 0 and m = |x| (x = 0 is
+ *     a band lane).
+ *  3. G = 1 + U**2 = fma(u, u, 1), rounded once. |u**2 - U**2| = |u - U|
+ *     (u + U) <= ulp(U)/2 * (2U + ulp(U)/2), and U <= 1 - 2**-24 (a > lc, both
+ *     floats): for U in [1/2, 1) at most 2**-25 (2 - 3 * 2**-25) =
+ *     (1/2 - 3 * 2**-27) ulp(G) (ulp(G) = 2**-23 on [1, 2)), for smaller U
+ *     below ulp(G) / 8. So G is within 1 - 3 * 2**-27 ULP: faithful (one of
+ *     the two floats around G), not always correctly rounded. Lanes above
+ *     cap divide by inf instead (by |x| itself when it is NaN: an integer max
+ *     on the patterns): u = 0, G = 1 exactly, the rounded value there.
+ *  4. The backward is g times the rounded G, rounded once: within 0.5 ULP
+ *     of that product, so within SPEC section 7's 1 ULP of g*G plus abs(g)
+ *     times the slope's bound.
+ *  Out of the domain (lq < 0) no lane is in the band or above cap and the
+ *  dividend is a quiet NaN: u, and every result, is NaN (quiet NaN operands
+ *  raise no flag).
  *
- * tests/test_section7.py checks these bounds against exact references on the
- * weak points (u near 0.5 and 1, x just above lambd, the 2**-30 cut, extremes,
- * random exponents).
+ * tests/test_section7.py (test_garrote_float32_weak_points) checks these
+ * bounds against float64 references on the weak points: a near 2 lc on both
+ * sides, x just above lambd (u just below 1), u around the 2**-30 cut,
+ * extremes, subnormal results and random exponents.
  */
 #ifndef SHRINK_GARROTE_F32_H
 #define SHRINK_GARROTE_F32_H
@@ -76,123 +93,83 @@ static inline float shrink_gf32_float(int32_t i) {
     return v;
 }
 
-/* mask ? t : f for an all-ones or all-zero mask, on the bit patterns (no
- * float compare: nothing to raise a flag, and gcc if-converts it everywhere). */
-static inline float shrink_gf32_select(int32_t mask, float t, float f) {
-    return shrink_gf32_float((mask & shrink_gf32_bits(t)) | (~mask & shrink_gf32_bits(f)));
-}
-
-/* Everything the kernels need, for x and the usable lambd lq (lq < 0: out of
- * the domain). On the bit patterns of |x| and lc (non-negative floats order as
- * their patterns, NaN above inf): band = |x| <= lc (NaN is not in the band),
- * big = |x| > cap (step 1; NaN and inf included; no lane when lq < 0), ix
- * the bit pattern of |x|. The lambd-only part is
- * loop-invariant for a scalar lambd. */
+/* What depends on the usable lambd lq alone (loop-invariant for a scalar
+ * lambd): bit patterns (non-negative floats order as their patterns, NaN
+ * above inf) and floats. */
 typedef struct {
-    int32_t ix, band, big;
-    float u, t, d, derr, unscale;
-} shrink_gf32_parts;
+    int32_t band;  /* |x| <= band: in the band (out of the domain -1: no lane) */
+    int32_t low;   /* |x| raised to low: lc (band lanes compute with a = lc), 2**-149 for lc = 0 */
+    int32_t cap;   /* a lowered to cap ~ lc * 2**30, at most FLT_MAX */
+    int32_t big;   /* |x| > big: above cap (out of the domain: no lane) */
+    int32_t near;  /* |x| < near: |x| <= 2 lc */
+    float num;     /* lc, or a quiet NaN out of the domain */
+    float lb;      /* the float of low */
+} shrink_gf32_lambd;
 
-/* slope: for the slope (step 5): lanes above cap divide 0 instead of lc', so
- * that u = t = 0 there and G = 1 exactly (no select), and t is returned times
- * 2 (the factor folded into the loop-invariant 1 / lc'). d and derr are then
- * unused. */
-static inline __attribute__((always_inline)) shrink_gf32_parts
-shrink_gf32_split(float x, float lq, int slope) {
-    shrink_gf32_parts r;
-    /* lambd alone, in integer operations (no float compare: gcc if-converts
-     * these in the x86-64-v3 loops too) */
+static inline __attribute__((always_inline)) shrink_gf32_lambd
+shrink_gf32_lambd_parts(float lq) {
+    shrink_gf32_lambd r;
     /* + 0.0f: lambd = -0.0 is a valid threshold (SPEC: >= 0), +0.0 here */
     int32_t iq = shrink_gf32_bits(lq + 0.0f);
-    int32_t il = iq & ~(iq >> 31);  /* lq < 0 (out of the domain): lc = 0 */
-    int32_t icap = il <= 0x707fffff ? il + (30 << 23) : 0x7f7fffff;
-    int32_t e = il >> 23;
-    e = e < 1 ? 1 : e;
-    float s = shrink_gf32_float(e < 254 ? (254 - e) << 23 : 0x00400000);
-    float l1 = shrink_gf32_float(il) * s;
-    /* 1 / l1 (times 2 for the slope), or 1 / 1 for lc = 0 (l1 = +0.0, all
-     * bits zero). Out of the domain (lq < 0): no lane is in the band or above
-     * cap, and 1 / l1 is NaN (a quiet NaN OR-ed into the divisor's bits),
-     * hence t in every lane and every result is NaN through the arithmetic
-     * (quiet NaN operands raise no flag), no select */
-    int32_t nan_bits = (iq >> 31) & 0x7fc00000;
-    int32_t il_band = il | (iq >> 31);
-    int32_t ibig = icap | ((iq >> 31) & 0x7fffffff);  /* lq < 0: no lane above */
-    float inv = (slope ? 2.0f : 1.0f)
-                / shrink_gf32_float(shrink_gf32_bits(l1) | (-(il == 0) & 0x3f800000) | nan_bits);
-    int32_t ilow = il > 1 ? il : 1;  /* lc = 0: band lanes divide by 2**-149 * s */
-    r.unscale = shrink_gf32_float(e << 23);
-    /* per element */
-    int32_t ix = shrink_gf32_bits(x) & 0x7fffffff;
-    r.ix = ix;
-    r.band = -(ix <= il_band);
-    r.big = -(ix > ibig);
-    int32_t ia = ix < icap ? ix : icap;
-    ia = ia > ilow ? ia : ilow;
-    float a1 = shrink_gf32_float(ia) * s;
-    float n1 = slope ? shrink_gf32_float(shrink_gf32_bits(l1) & ~r.big) : l1;
-    float u = n1 / a1;
-    r.t = fmaf(-u, a1, n1) * (u * inv);
-    r.u = u;
-    r.d = a1 - l1;
-    r.derr = (a1 - r.d) - l1;
+    int32_t out = iq >> 31;  /* -1 when lq < 0 (out of the domain) */
+    int32_t il = iq & ~out;  /* lc; 0 out of the domain */
+    r.band = il | out;
+    r.low = il > 1 ? il : 1;
+    r.cap = il <= 0x707fffff ? il + (30 << 23) : 0x7f7fffff;
+    r.big = r.cap | (out & 0x7fffffff);
+    /* the pattern of 2 lc, exact (the exponent field + 1, or the pattern
+     * doubled for subnormal lc; 0 for lc = 0), at most FLT_MAX's: every
+     * finite |x| is below 2 lc when 2 lc overflows */
+    int32_t i2 = il < 0x00800000 ? il * 2 : il + 0x00800000;
+    r.near = (i2 < 0x7f7fffff ? i2 : 0x7f7fffff) + 1;
+    r.num = shrink_gf32_float(il | (out & 0x7fc00000));
+    r.lb = shrink_gf32_float(r.low);
     return r;
 }
 
-/* garrote(x, lq) (steps 1-4): +0.0 in the band, NaN for NaN x or lq < 0. */
+/* garrote(x, lq): +0.0 in the band, NaN for NaN x or lq < 0. */
 static inline __attribute__((always_inline)) float shrink_garrote_f32(float x, float lq) {
-    shrink_gf32_parts q = shrink_gf32_split(x, lq, 0);
-    float p = fmaf(q.d, q.u, q.d);
-    float e1 = fmaf(q.d, q.u, q.d - p);
-    float c = e1 + fmaf(q.d, q.t, fmaf(q.derr, q.u, q.derr));
-    /* above cap: |x| itself. The computed magnitude is a non-negative float
-     * below |x| there (it is computed with a = cap < |x|), so a signed integer
-     * max on the bit patterns picks |x| (inf and NaN included), and picks the
-     * computed one where |x| is masked to 0: two operations, no blend. */
-    float mm = (p + c) * q.unscale;
-    int32_t sign = shrink_gf32_bits(x) & (int32_t)0x80000000;
-#if defined(__AVX512F__) || defined(__clang__)
-    /* with AVX-512 a select is one masked move: fewer operations there; clang
-     * (which keeps these loops scalar under -ffp-exception-behavior=maytrap)
-     * turns the integer max below into a data-dependent branch */
-    float m = shrink_gf32_select(q.big, shrink_gf32_float(q.ix), mm);
-    return shrink_gf32_float(q.band ? 0 : shrink_gf32_bits(m) | sign);
-#else
-    int32_t im = shrink_gf32_bits(mm);
-    int32_t big = q.ix & q.big;
-    im = im > big ? im : big;
-    /* x's sign; band lanes +0.0 */
-    return shrink_gf32_float((im | sign) & ~q.band);
-#endif
+    shrink_gf32_lambd l = shrink_gf32_lambd_parts(lq);
+    int32_t ix = shrink_gf32_bits(x) & 0x7fffffff;
+    int32_t ia = ix > l.low ? ix : l.low;  /* a: |x|, lc in the band */
+    int32_t ib = ia < l.cap ? ia : l.cap;
+    float u = l.num / shrink_gf32_float(ib);
+    /* one FMA of operands chosen with and-masks (no blend): fma(d, u, d)
+     * with d = a - lc where |x| <= 2 lc (0 in the band), else fma(-lc, u, a) */
+    int32_t near = -(l.near > ix);
+    float fa = shrink_gf32_float(ib & near) - l.lb;
+    float fb = shrink_gf32_float(ia) - shrink_gf32_float(shrink_gf32_bits(l.lb) & near);
+    float m = fmaf(fa, u, fb);
+    /* x's sign; + 0 makes the -0.0 of negative band lanes +0.0 */
+    return shrink_gf32_float(shrink_gf32_bits(m) | (shrink_gf32_bits(x) ^ ix)) + 0.0f;
 }
 
-/* 1 + lc**2 / x**2 (steps 1-3 and 5); 2 or 1 in band lanes (zeroed by the
- * callers). Lanes above cap have u = t = 0 (shrink_gf32_split), so G = 1
- * exactly: the rounded value there (inf included), where U < 2**-30 or |x| is
- * inf. NaN |x| is taken by a signed integer max on the bit patterns (NaN
- * patterns lie above G's, and the masked 0 below). */
+/* 1 + lc**2 / x**2; 2 or 1 in band lanes (zeroed by the callers). Lanes
+ * above cap divide by inf (by |x| itself when it is NaN: an integer max on the
+ * patterns), so u = 0 and G = 1 exactly there, NaN for NaN x. */
 static inline __attribute__((always_inline)) float
-shrink_gf32_slope(shrink_gf32_parts q) {
-    float qq = fmaf(q.u, q.u, 1.0f);
-    float eq = fmaf(q.u, q.u, 1.0f - qq);
-    int32_t ig = shrink_gf32_bits(qq + fmaf(q.u, q.t, eq));  /* q.t is 2 t here */
-    int32_t nan = q.ix & -(q.ix > 0x7f800000);
-    return shrink_gf32_float(ig > nan ? ig : nan);
+shrink_gf32_slope(int32_t ix, shrink_gf32_lambd l) {
+    int32_t ia = ix > l.low ? ix : l.low;
+    int32_t inf = 0x7f800000 & -(ix > l.big);
+    float u = l.num / shrink_gf32_float(ia > inf ? ia : inf);
+    return fmaf(u, u, 1.0f);
 }
 
 static inline __attribute__((always_inline)) float shrink_garrote_grad_f32(float x, float lq) {
-    shrink_gf32_parts q = shrink_gf32_split(x, lq, 1);
-    return shrink_gf32_float(shrink_gf32_bits(shrink_gf32_slope(q)) & ~q.band);
+    shrink_gf32_lambd l = shrink_gf32_lambd_parts(lq);
+    int32_t ix = shrink_gf32_bits(x) & 0x7fffffff;
+    return shrink_gf32_float(shrink_gf32_bits(shrink_gf32_slope(ix, l)) & -(ix > l.band));
 }
 
-/* g times the rounded slope: within 0.5 ULP of g*G plus abs(g) times the
- * slope's bound (SPEC section 7). g is zeroed in the band before the product
- * (inf * 0 would be NaN); + 0 turns a -0.0 product into +0.0. */
+/* g times the rounded slope, rounded once (SPEC section 7: within 1 ULP of
+ * g*G plus abs(g) times the slope's bound). g is zeroed in the band before
+ * the product (inf * 0 would be NaN); + 0 turns a -0.0 product into +0.0. */
 static inline __attribute__((always_inline)) float
 shrink_garrote_backward_f32(float g, float x, float lq) {
-    shrink_gf32_parts q = shrink_gf32_split(x, lq, 1);
-    float gb = shrink_gf32_float(shrink_gf32_bits(g) & ~q.band);
-    return gb * shrink_gf32_slope(q) + 0.0f;
+    shrink_gf32_lambd l = shrink_gf32_lambd_parts(lq);
+    int32_t ix = shrink_gf32_bits(x) & 0x7fffffff;
+    float gb = shrink_gf32_float(shrink_gf32_bits(g) & -(ix > l.band));
+    return gb * shrink_gf32_slope(ix, l) + 0.0f;
 }
 
 #endif
