@@ -198,11 +198,12 @@ cdef inline void softshrink_complex(real re, real im, real lq, real* out) noexce
 # SPEC §7 families: garrote, firm and shrink (the ONNX operator). Real kernels
 # are branch-free like the ones above; every intermediate is computed from
 # operands selected first, so that no lane divides by 0 or overflows where the
-# result is +0.0 or x (no FP flag, NOTES.md). float32 kernels that round more
-# than once compute in double and round once (the float16 and bfloat16 loops
-# call them with float, so they do too); garrote's and firm's compute in
-# float32 with FMA where the build has it (src/garrote_f32.h: one division per
-# vector, within 0.5 + 2**-20 ULP before the final rounding; src/firm_f32.h:
+# result is +0.0 or x (no FP flag, as the module docstring says). float32
+# kernels that round more than once compute in double and round once (the
+# float16 and bfloat16 loops call them with float, so they do too); garrote's
+# and firm's compute in
+# float32 with FMA where the build has it (src/garrote_f32.h: one division and
+# one FMA per vector, within 5/6 ULP, the slope within 1 ULP; src/firm_f32.h:
 # the slope split in two floats once per call, Fast2Sum and two FMAs, within
 # 0.5 + 2**-21.6 ULP for normal results, 0.75 + 2**-22.6 for subnormal ones).
 

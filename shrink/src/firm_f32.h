@@ -112,7 +112,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "garrote_f32.h" /* shrink_gf32_bits, _float, _select; SHRINK_GARROTE_F32 */
+#include "garrote_f32.h" /* shrink_gf32_bits, _float; SHRINK_GARROTE_F32 */
 
 #define SHRINK_FIRM_F32 SHRINK_GARROTE_F32
 
