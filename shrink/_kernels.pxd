@@ -201,11 +201,11 @@ cdef inline void softshrink_complex(real re, real im, real lq, real* out) noexce
 # result is +0.0 or x (no FP flag, as the module docstring says). float32
 # kernels that round more than once compute in double and round once (the
 # float16 and bfloat16 loops call them with float, so they do too); garrote's
-# and firm's compute in
-# float32 with FMA where the build has it (src/garrote_f32.h: one division and
-# one FMA per vector, within 5/6 ULP, the slope within 1 ULP; src/firm_f32.h:
-# the slope split in two floats once per call, Fast2Sum and two FMAs, within
-# 0.5 + 2**-21.6 ULP for normal results, 0.75 + 2**-22.6 for subnormal ones).
+# and firm's compute in float32 with FMA where the build has it
+# (src/garrote_f32.h: one division and one FMA per vector, within 5/6 ULP, the
+# slope within 1 ULP; src/firm_f32.h: the slope split in two floats once per
+# call, Fast2Sum and two FMAs, within 0.5 + 2**-21.6 ULP for normal results,
+# 0.75 + 2**-22.6 for subnormal ones).
 
 cdef inline real garrote_magnitude(real a, real lc) noexcept nogil:
     """a - lc**2 / a for a > lc >= 0, as (a - lc) * (1 + lc / a): a - lc is exact
