@@ -74,38 +74,51 @@ shrink_gf64_split(double lq) {
     return t;
 }
 
+/* Per element: the band mask (all ones in the band) and the divisor a
+ * (|x| outside the band, inside in it), from |x|'s bit pattern ix. */
+typedef struct {
+    int64_t band;
+    double a;
+} shrink_gf64_lane;
+
+static inline __attribute__((always_inline)) shrink_gf64_lane
+shrink_gf64_divisor(int64_t ix, shrink_gf64_lambd t) {
+    shrink_gf64_lane r;
+    r.band = -(int64_t)(ix <= t.ibound);
+    r.a = shrink_gf64_double(r.band ? t.iinside : ix);
+    return r;
+}
+
 static inline __attribute__((always_inline)) double
 shrink_garrote_f64(double x, double lq) {
     shrink_gf64_lambd t = shrink_gf64_split(lq);
     int64_t ixs = shrink_gf64_bits(x);
-    int64_t ix = ixs & INT64_MAX;
-    int64_t band = -(int64_t)(ix <= t.ibound);
-    double a = shrink_gf64_double(band ? t.iinside : ix);
-    double m = (a - t.lc) * (1 + t.lc / a);  /* garrote_magnitude */
+    shrink_gf64_lane v = shrink_gf64_divisor(ixs & INT64_MAX, t);
+    double m = (v.a - t.lc) * (1 + t.lc / v.a);  /* garrote_magnitude */
     int64_t ims = shrink_gf64_bits(m) | (ixs & INT64_MIN);
-    return shrink_gf64_double((ims & ~band) | t.inan);
+    return shrink_gf64_double((ims & ~v.band) | t.inan);
+}
+
+/* garrote_slope: 1 + (lc / a)**2 */
+static inline __attribute__((always_inline)) double
+shrink_gf64_slope(shrink_gf64_lane v, shrink_gf64_lambd t) {
+    double q = t.lc / v.a;
+    return 1 + q * q;
 }
 
 static inline __attribute__((always_inline)) double
 shrink_garrote_grad_f64(double x, double lq) {
     shrink_gf64_lambd t = shrink_gf64_split(lq);
-    int64_t ix = shrink_gf64_bits(x) & INT64_MAX;
-    int64_t band = -(int64_t)(ix <= t.ibound);
-    double a = shrink_gf64_double(band ? t.iinside : ix);
-    double q = t.lc / a;
-    double s = 1 + q * q;  /* garrote_slope */
-    return shrink_gf64_double((shrink_gf64_bits(s) & ~band) | t.inan);
+    shrink_gf64_lane v = shrink_gf64_divisor(shrink_gf64_bits(x) & INT64_MAX, t);
+    return shrink_gf64_double((shrink_gf64_bits(shrink_gf64_slope(v, t)) & ~v.band) | t.inan);
 }
 
 static inline __attribute__((always_inline)) double
 shrink_garrote_backward_f64(double g, double x, double lq) {
     shrink_gf64_lambd t = shrink_gf64_split(lq);
-    int64_t ix = shrink_gf64_bits(x) & INT64_MAX;
-    int64_t band = -(int64_t)(ix <= t.ibound);
-    double a = shrink_gf64_double(band ? t.iinside : ix);
-    double gb = shrink_gf64_double(shrink_gf64_bits(g) & ~band);
-    double q = t.lc / a;
-    double y = gb * (1 + q * q) + 0;  /* + 0: a -0.0 product becomes +0.0 */
+    shrink_gf64_lane v = shrink_gf64_divisor(shrink_gf64_bits(x) & INT64_MAX, t);
+    double gb = shrink_gf64_double(shrink_gf64_bits(g) & ~v.band);
+    double y = gb * shrink_gf64_slope(v, t) + 0;  /* + 0: a -0.0 product becomes +0.0 */
     return shrink_gf64_double(shrink_gf64_bits(y) | t.inan);
 }
 
