@@ -458,7 +458,11 @@ def memory_rows(opts):
 
 
 def fmt_ratio_rows(rows):
-    head = (f"{'family':<17}{'function':<28}{'dtype':<9}{'case':<19}"
+    # Family and function columns as wide as their longest entry (plus a space):
+    # "garrote/firm/shrink" and "tanhshrink_backward" must not run into the next.
+    fw = max([len("family")] + [len(r["family"]) for r in rows]) + 1
+    nw = max([len("function")] + [len(r["func"]) for r in rows]) + 1
+    head = (f"{'family':<{fw}}{'function':<{nw}}{'dtype':<9}{'case':<19}"
             f"{'shrink ns/el':>13}{'ref ns/el':>11}{'ratio':>8}{'target':>8}  status  reference")
     out = [head, "-" * len(head)]
     for r in rows:
@@ -470,7 +474,7 @@ def fmt_ratio_rows(rows):
             status = "PASS" if ratio <= r["target"] else "FAIL"
             tgt = f"{r['target']:.2f}"
         r["status"] = status
-        out.append(f"{r['family']:<17}{r['func']:<28}{r['dtype']:<9}{r['case']:<19}"
+        out.append(f"{r['family']:<{fw}}{r['func']:<{nw}}{r['dtype']:<9}{r['case']:<19}"
                    f"{r['shrink']:>13.4g}{r['ref']:>11.4g}{ratio:>8.2f}{tgt:>8}  {status:<6}  "
                    f"{r['ref_name']}")
     return out
