@@ -259,6 +259,23 @@ def horner_macro(name, coeffs, var='z', fmt=None):
     return f"#define {name}({var}) ({expr})\n"
 
 
+def estrin_macro(name, coeffs, var):
+    """Estrin's scheme: pairs c[2i] + v c[2i+1], then pairs of those joined by v^2,
+    v^4, v^8. The macro takes the powers as arguments (the kernel computes them
+    once): its dependency chain is four multiply-adds deep where Horner's is
+    len(coeffs) - 1, which is what limits the float64 kernels' speed (the loop
+    is latency-bound: one vector's chain is longer than the core can overlap)."""
+    powers = [var, f"{var}2", f"{var}4", f"{var}8"]
+    terms = [hexd(c) for c in coeffs]
+    for p in powers:
+        if len(terms) == 1:
+            break
+        terms = [f"({terms[i]} + ({p}) * {terms[i + 1]})" if i + 1 < len(terms) else terms[i]
+                 for i in range(0, len(terms), 2)]
+    assert len(terms) == 1, "more coefficients than v^8 can join"
+    return f"#define {name}({', '.join(powers)}) {terms[0]}\n"
+
+
 def main():
     p0h, p0l, s0h, s0l, T = gen_double_P()
     Qd = gen_expm1_d()
@@ -270,11 +287,14 @@ def main():
     out.append("/* float64: x - tanh x = x^3 (P0H + P0L + z (S0H + S0L + z T(z))), z = x^2, |x| < 1 */\n")
     out.append(f"#define SHRINK_TSD_P0H {hexd(p0h)}\n#define SHRINK_TSD_P0L {hexd(p0l)}\n")
     out.append(f"#define SHRINK_TSD_S0H {hexd(s0h)}\n#define SHRINK_TSD_S0L {hexd(s0l)}\n")
-    out.append(horner_macro("SHRINK_TSD_T", T))
+    out.append(estrin_macro("SHRINK_TSD_T", T, 'z'))
     out.append("/* float64: expm1(r) = r + r^2 Q(r), |r| <= ln2/2 */\n")
-    out.append(horner_macro("SHRINK_EXPM1_Q", Qd, 'r'))
+    out.append(estrin_macro("SHRINK_EXPM1_Q", Qd, 'r'))
     out.append("/* float64: the same, Q(r) = 1/2 + r Q1(r) */\n")
-    out.append(horner_macro("SHRINK_EXPM1_Q1", Qd[1:], 'r'))
+    out.append(estrin_macro("SHRINK_EXPM1_Q1", Qd[1:], 'r'))
+    out.append("/* float64: the same Q by Horner's rule, for the float32 kernels that evaluate it\n"
+               " * in double (their bits are checked over every float32: tools/exhaustive_f32.py) */\n")
+    out.append(horner_macro("SHRINK_EXPM1_Q_HORNER", Qd, 'r'))
     out.append("/* float32 (in double): (x - tanh x)/x^3 = Pf(z), |x| < 2 */\n")
     out.append(horner_macro("SHRINK_TSF_P", Pf))
     out.append("/* float32 (float arithmetic): exp(2s) = Ef(s), |s| <= ln2/4 */\n")

@@ -154,7 +154,8 @@ SHRINK_TS_INLINE double shrink__ts_pow2(double kd)
     const double ap = SHRINK__TS_CLAMP(x, a, small, 0x3ff0000000000000, 1.0); \
     const double zh = ap * ap;                                               \
     const double zl = shrink__ts_prod_err(ap, ap, zh);                       \
-    const double u = SHRINK_TSD_S0L + zh * SHRINK_TSD_T(zh);                 \
+    const double z2 = zh * zh, z4 = z2 * z2, z8 = z4 * z4;                   \
+    const double u = SHRINK_TSD_S0L + zh * SHRINK_TSD_T(zh, z2, z4, z8);     \
     const double sv = SHRINK_TSD_S0H + u;   /* S = sv + svl */               \
     const double svl = (SHRINK_TSD_S0H - sv) + u;                            \
     const double zs = zh * sv;              /* z S = zs + zsl */             \
@@ -169,7 +170,8 @@ SHRINK_TS_INLINE double shrink__ts_pow2(double kd)
     const double kd = v * 0x1.71547652b82fep0 + SHRINK__TS_SHIFT;           \
     const double kf = kd - SHRINK__TS_SHIFT;                                 \
     const double r = (v - kf * 0x1.62e42fee00000p-1) - kf * 0x1.a39ef35793c76p-33; \
-    const double em = r + (r * r) * SHRINK_EXPM1_Q(r);                       \
+    const double r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;                     \
+    const double em = r + r2 * SHRINK_EXPM1_Q(r, r2, r4, r8);                \
     const double tk = shrink__ts_pow2(kd);                                   \
     const double A = 1.0 + tk;                                               \
     const double B = tk * em;                                                \
@@ -212,7 +214,8 @@ SHRINK_TS_INLINE double shrink_tanhsq_d(double x)
     const double rr = rh * rh;
     const double rre = shrink__ts_prod_err(rh, rh, rr);
     const double h = 0.5 * rr;
-    const double c = (rr * rh) * SHRINK_EXPM1_Q1(rh);
+    const double r4 = rr * rr, r8 = r4 * r4;
+    const double c = (rr * rh) * SHRINK_EXPM1_Q1(rh, rr, r4, r8);
     const double e1 = rh + h;
     const double e1l = (rh - e1) + h;
     const double emh = e1 + c;
@@ -313,7 +316,7 @@ SHRINK_TS_INLINE float shrink__tsq_poly(float xf)
     const double kd = v * 0x1.71547652b82fep0 + SHRINK__TS_SHIFT;
     const double kf = kd - SHRINK__TS_SHIFT;
     const double r = (v - kf * 0x1.62e42fee00000p-1) - kf * 0x1.a39ef35793c76p-33;
-    const double E = shrink__ts_pow2(kd) * (1.0 + (r + (r * r) * SHRINK_EXPM1_Q(r)));
+    const double E = shrink__ts_pow2(kd) * (1.0 + (r + (r * r) * SHRINK_EXPM1_Q_HORNER(r)));
     const double Te = (E - 1.0) / (E + 1.0);
     const double T = small ? Tp : Te;
     const float sq = (float)(T * T);
