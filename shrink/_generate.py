@@ -136,6 +136,7 @@ include "_threads.pxi"
 
 cdef extern from "stream.h" nogil:
     const int SHRINK_STREAM
+    enum: SHRINK_STREAM_FLOATS, SHRINK_STREAM_DOUBLES  # results per stack block
     void shrink_stream_store(char* dst, const void* src, size_t nbytes)
     void shrink_stream_fence()
 
@@ -209,7 +210,9 @@ def real_loop(u, t):
     # float32/float64 memory-bound loops stream large outputs (src/stream.h)
     stream = not u.compute_bound and t in "fd"
     if stream:
-        lines += [f"    cdef {COMPUTE[t]} res[BLOCK]", "    cdef npy_intp m"]
+        stream_block = {"f": "SHRINK_STREAM_FLOATS", "d": "SHRINK_STREAM_DOUBLES"}[t]
+        lines += [f"    cdef {COMPUTE[t]} res[{stream_block}]",
+                  "    cdef npy_intp m"]
 
     def body(indent, scalar_params, contiguous):
         args = []
@@ -234,7 +237,7 @@ def real_loop(u, t):
         return [f"{pad}if SHRINK_STREAM and n * {size} >= STREAM_MIN_BYTES"
                 f" and (<size_t>a{n_in}) % 64 == 0:",
                 f"{pad}    while n > 0:",
-                f"{pad}        m = min(<npy_intp>BLOCK, n)",
+                f"{pad}        m = min(<npy_intp>{stream_block}, n)",
                 f"{pad}        for i in range(m):",
                 f"{pad}            res[i] = {kernel}({', '.join(args)})",
                 f"{pad}        shrink_stream_store(a{n_in}, res, m * {size})",
