@@ -7,6 +7,7 @@ cdef extern from "cpu_features.h":
         SHRINK_FEATURE_COUNT
         SHRINK_X86_64
     void shrink_x86_features(int* out)
+    void shrink_x86_vendor(char* out)
 
 # In the order of the SHRINK_FEATURE_* enum; the spelling of NumPy's
 # __cpu_features__ keys.
@@ -26,3 +27,10 @@ def x86_features():
     assert len(FEATURE_NAMES) == SHRINK_FEATURE_COUNT
     shrink_x86_features(flags)
     return {name: bool(flags[i]) for i, name in enumerate(FEATURE_NAMES)}
+
+
+def x86_vendor():
+    """cpuid's vendor string ("GenuineIntel", "AuthenticAMD", ...); "" off x86-64."""
+    cdef char vendor[13]
+    shrink_x86_vendor(vendor)
+    return vendor.decode("ascii", "replace")

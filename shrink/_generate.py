@@ -154,6 +154,22 @@ def stream_min_bytes():
     call (per thread) are written with streaming stores (src/stream.h): 0 where
     the loops have none."""
     return STREAM_MIN_BYTES if SHRINK_STREAM else 0
+
+
+# Large contiguous inputs of the compute-bound loops (blocked_body in
+# shrink/_generate.py) are copied through stack blocks when this is true, and
+# read in the kernel's own loop when false: _cpu.py sets it once at import,
+# for the CPU (tests switch it to compare the two paths).
+cdef bint read_blocks = True
+
+
+def set_read_blocks(bint on):
+    """Whether the compute-bound loops read large contiguous inputs through
+    stack blocks; returns the previous setting."""
+    global read_blocks
+    previous = read_blocks
+    read_blocks = on
+    return previous
 '''
 
 
@@ -297,7 +313,8 @@ def real_loop(u, t):
         far = " or ".join(f"not -64 <= s{k} <= 64" for k in range(n_in + 1))
         # Large contiguous inputs go through blocks too (longdouble has no vectors
         # to keep busy): see blocked_body.
-        contiguous = ([f"    if {all_steps} and n >= 8 * BLOCK:", *blocked_contiguous,
+        contiguous = ([f"    if {all_steps} and n >= 8 * BLOCK and read_blocks:",
+                       *blocked_contiguous,
                        f"    elif {all_steps}:"] if t != "g" else [f"    if {all_steps}:"])
         lines += [*declarations, *contiguous, *body(8, False, True),
                   f"    elif {far}:", *blocked,
@@ -465,11 +482,15 @@ def step2_body(strided, size):
 def blocked_body(u, t, kernel, contiguous):
     """A compute-bound kernel reads its inputs through small blocks on the stack.
 
-    Large contiguous inputs: the plain copy loop keeps many cache misses in
-    flight, where the long kernel loop waits on each (one vector's dependency
-    chain is longer than the core can overlap, so a load that misses stalls
-    it: float64 tanhshrink_grad at N = 10**7 takes 2.5 ns per element blocked
-    and 6.2 unblocked on Sapphire Rapids, 1.7 on data in the cache). Operands
+    Large contiguous inputs, where read_blocks is set (on Intel CPUs): the
+    plain copy loop keeps many cache misses in flight, where the long kernel
+    loop waits on each (one vector's dependency chain is longer than the core
+    can overlap, so a load that misses stalls it: float64 tanhshrink_grad at
+    N = 10**7 takes 2.5 ns per element blocked and 6.2 unblocked on Sapphire
+    Rapids, 1.7 on data in the cache). AMD Zen 4 runs the kernel loop on its
+    own inputs at nearly its in-cache speed, and the blocks cost it (float64
+    tanhshrink 2.5 ns per element unblocked, 2.9 blocked), so _cpu.py clears
+    read_blocks on AMD CPUs. Operands
     more than a cache line apart (a transposed view, a column): the vectorized
     loop does the arithmetic and only the copies are strided; gathers beat the
     copies at small strides. Same kernel, so the same bits."""

@@ -4,6 +4,7 @@ from shrink._loops_baseline import (
     loop_pointers as loop_pointers,
     openmp_available as openmp_available,
     set_num_threads as set_num_threads,
+    set_read_blocks as set_read_blocks,
     stream_min_bytes as stream_min_bytes,
     threads_for_size as threads_for_size,
 )

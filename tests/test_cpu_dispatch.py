@@ -26,7 +26,7 @@ import mp_oracle as O  # noqa: E402
 from spec_cases import EXACT_NAMES, LAMBD_NAMES, args_for, assert_matches_reference  # noqa: E402
 
 import shrink  # noqa: E402
-from shrink import _cpu  # noqa: E402
+from shrink import _cpu, _cpuid, _table, _ufuncs  # noqa: E402
 
 DTYPES = ("float16", "float32", "float64", "longdouble")
 
@@ -207,3 +207,53 @@ def test_an_unknown_level_is_refused():
     run = subprocess.run([sys.executable, "-c", "import shrink"], env=env,
                          capture_output=True, text=True)
     assert run.returncode != 0 and "SHRINK_CPU_DISPATCH must be one of" in run.stderr
+
+
+def cpuinfo_vendor():
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("vendor_id"):
+                return line.split(":", 1)[1].strip()
+    return ""
+
+
+@needs_cpuinfo
+def test_the_cpu_vendor_comes_from_cpuid():
+    assert _cpuid.x86_vendor() == cpuinfo_vendor()
+
+
+def test_the_read_blocks_setting_is_chosen_for_the_cpu():
+    # Intel: large contiguous inputs of the compute-bound loops are copied
+    # through stack blocks; AMD: read in the kernel loop (shrink/_cpu.py).
+    loops = _ufuncs.REAL_LOOPS
+    chosen = loops.set_read_blocks(True)
+    loops.set_read_blocks(chosen)
+    assert chosen == (_cpu.cpu_vendor() != "AuthenticAMD")
+
+
+COMPUTE_BOUND = [u.name for u in _table.UFUNCS if u.compute_bound]
+
+
+@pytest.mark.parametrize("name", COMPUTE_BOUND)
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+def test_reading_through_blocks_or_not_gives_the_same_bits(name, dtype):
+    # Both ways of reading a large contiguous input (several 1024-element blocks
+    # and a partial one) run the same kernel on every element.
+    dt = np.dtype(dtype)
+    points = O.accuracy_points(dt)
+    specials = np.array([0.0, -0.0, np.nan, np.inf, -np.inf, 1.0, -1.0], dt)
+    x = np.resize(np.concatenate([specials, points, -points]), 3 * 8192 + 5)
+    g = np.resize(np.linspace(-3, 3, 1001).astype(dt), x.size)
+    f = getattr(shrink.ufuncs, name)
+    loops = _ufuncs.REAL_LOOPS
+    previous = loops.set_read_blocks(True)
+    try:
+        with np.errstate(all="raise", under="ignore"):  # x**3 underflows near 0
+            blocked = f(*args_for(name, x, 0.5, g))
+        loops.set_read_blocks(False)
+        with np.errstate(all="raise", under="ignore"):  # x**3 underflows near 0
+            plain = f(*args_for(name, x, 0.5, g))
+    finally:
+        loops.set_read_blocks(previous)
+    assert blocked.dtype == dt
+    np.testing.assert_array_equal(blocked.view(f"u{dt.itemsize}"), plain.view(f"u{dt.itemsize}"))

@@ -5,7 +5,8 @@
  * shrink_x86_features() fills one flag per SHRINK_FEATURE_* bit; on other
  * architectures it reports nothing and only the baseline loops are used.
  * The bits follow the Intel SDM, vol. 2A, "CPUID" (leaves 1, 7 and 0x80000001)
- * and vol. 1, 13.3 (XCR0). */
+ * and vol. 1, 13.3 (XCR0). shrink_x86_vendor() gives leaf 0's vendor string
+ * ("GenuineIntel", "AuthenticAMD"; empty elsewhere). */
 #ifndef SHRINK_CPU_FEATURES_H
 #define SHRINK_CPU_FEATURES_H
 
@@ -95,6 +96,22 @@ static void shrink_x86_features(int out[SHRINK_FEATURE_COUNT]) {
     out[SHRINK_FEATURE_AVX512CD] = os_avx512 && SHRINK_BIT(l7b, 28);
     out[SHRINK_FEATURE_AVX512BW] = os_avx512 && SHRINK_BIT(l7b, 30);
     out[SHRINK_FEATURE_AVX512VL] = os_avx512 && SHRINK_BIT(l7b, 31);
+#endif
+}
+
+/* out: 13 chars, leaf 0's EBX, EDX, ECX as text, or "" off x86-64. */
+static void shrink_x86_vendor(char out[13]) {
+    out[0] = 0;
+#if SHRINK_X86_64
+    unsigned r[4];
+    int i;
+    shrink_cpuid(0, 0, r);
+    for (i = 0; i < 4; i++) {
+        out[i] = (char)(r[1] >> (8 * i));
+        out[4 + i] = (char)(r[3] >> (8 * i));
+        out[8 + i] = (char)(r[2] >> (8 * i));
+    }
+    out[12] = 0;
 #endif
 }
 
