@@ -385,6 +385,43 @@ def thread_rows(opts):
     return rows
 
 
+def traffic_lines(rows):
+    """What the memory-bound thread rows can reach, from the bytes each side moves.
+
+    Per element, the references (np.negative, np.add) read their inputs, read
+    the output's line before writing it (read for ownership) and write it: 3
+    or 4 itemsizes. shrink's large outputs are streamed (no read for
+    ownership): 2 or 3 itemsizes. Where the memory moves no faster for N
+    threads than for the reference's one, the ratio cannot go below (shrink's
+    bytes / the reference's) x (the reference's rate / the best rate of shrink
+    on N threads)."""
+    lines = []
+    for dtype in ("float32", "float64"):
+        size = np.dtype(dtype).itemsize
+        mine = [r for r in rows if r["family"].endswith(" threads") and r["dtype"] == dtype
+                and r["func"] in HARDSOFT]
+        if not mine:
+            continue
+
+        def moved(r):  # bytes per element: (reference, shrink)
+            arrays = 2 if r["func"] in BACKWARDS else 1
+            return (arrays + 2) * size, (arrays + 1) * size
+
+        ref_rates = [moved(r)[0] / r["ref"] for r in mine]  # bytes per ns = GB/s
+        best = max(moved(r)[1] / r["shrink"] for r in mine)
+        floors = {False: [], True: []}
+        for r, rate in zip(mine, ref_rates):
+            ref_bytes, own_bytes = moved(r)
+            floors[r["func"] in BACKWARDS].append(own_bytes / ref_bytes * rate / best)
+        lines.append(
+            f"{dtype}: the references on one thread moved {min(ref_rates):.0f}-"
+            f"{max(ref_rates):.0f} GB/s, shrink on {mine[0]['family']} at most {best:.0f} GB/s; "
+            f"at that rate the ratio cannot go below {min(floors[False]):.2f}-"
+            f"{max(floors[False]):.2f} for functions of x, {min(floors[True]):.2f}-"
+            f"{max(floors[True]):.2f} for the backwards")
+    return lines
+
+
 def traced_extra(call, tries=3):
     """Least peak of extra traced memory over a few calls (bytes)."""
     best = None
@@ -559,6 +596,11 @@ def main(argv=None):
         rows += thread_rows(opts)
     lines = fmt_ratio_rows(rows)
     print("\n".join(lines))
+    traffic = traffic_lines(rows)
+    if traffic:
+        print()
+        print("Memory traffic of the thread rows (see traffic_lines):")
+        print("\n".join(traffic))
     failed = [r for r in rows if r["status"] == "FAIL"]
     if opts.case:  # the speed rows of these cases (and the 1-element row) only
         print()
