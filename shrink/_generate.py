@@ -125,6 +125,7 @@ def real_loop_preamble():
         for name in split:
             if name not in block_names:
                 block_names.append(name)
+    block_names.append("SHRINK_STEP2_MASKED")  # step2_blocked
     lines = []
     for module, names in modules.items():
         lines.append(f"from {module} cimport (")
@@ -300,7 +301,8 @@ def real_loop(u, t):
             *(bfloat16_blocked(12) if t == BFLOAT16 else body(12, True, True)),
             # float64 step-2 views already run at the reference's speed
             *([f"        elif {others.replace('==', '== 2 *')}:",
-               *(step2_blocked(u, kernel, 12) if t == "f" and u.kind != "backward"
+               *(step2_blocked(u, kernel, body(12, True, False), size)
+                 if t == "f" and u.kind != "backward"
                  else step2_body(body(12, True, False), size))] if t in "ef" else []),
             "        else:",
             *body(12, True, False),
@@ -476,7 +478,7 @@ def align_output(u, t, n_in):
     ]
 
 
-def step2_blocked(u, kernel, indent):
+def step2_blocked(u, kernel, strided, size):
     """float32 step-2 views (x[::2] and its out=), scalar thresholds: each array
     operand is deinterleaved into a stack block and the results interleaved back
     by STEP2_COPIES (AVX-512: masked loads and stores, one permute per 16
@@ -487,15 +489,16 @@ def step2_blocked(u, kernel, indent):
     more than it saved (1.0x np.add without blocks, 1.3-1.6x with them). Each
     block is read whole before any of it is written, so an out= that is the
     input view itself, or behind it, is safe as in the element-by-element
-    loop. Same kernel, same bits."""
-    pad = " " * indent
+    loop. Same kernel, same bits. Only where the copies are vector code
+    (SHRINK_STEP2_MASKED, the AVX-512 build); elsewhere step2_body's loop."""
+    pad = " " * 16
     params = {p.name for p in u.params}
     arrays = [k for k in range(u.nin) if u.operands[k] not in params]
     assert arrays == [0], "x alone: see the docstring"
     args = ", ".join(u.operands[k] if u.operands[k] in params else f"blk{k}[i]"
                      for k in range(u.nin))
     step2 = "(2 * sizeof(float))"
-    return [f"{pad}start = 0",
+    lines = [f"{pad}start = 0",
             f"{pad}while start < n:",
             f"{pad}    m = min(<npy_intp>BLOCK, n - start)",
             *[f"{pad}    {STEP2_COPIES[0]}(<float*>(a{k} + start * {step2}), blk{k}, m)"
@@ -504,6 +507,8 @@ def step2_blocked(u, kernel, indent):
             f"{pad}        blkres[i] = {kernel}({args})",
             f"{pad}    {STEP2_COPIES[1]}(blkres, <float*>(a{u.nin} + start * {step2}), m)",
             f"{pad}    start += BLOCK"]
+    return ["            if SHRINK_STEP2_MASKED:", *lines,
+            "            else:", *["    " + line for line in step2_body(strided, size)]]
 
 
 def step2_body(strided, size):

@@ -19,7 +19,9 @@ cdef extern from "tanhshrink.h" nogil:
     void shrink_tanhshrink_backward_f_n(const float* g, const float* x, float* out, Py_ssize_t n)
     # the same with g and out step-2 views (g[2i], out[2i]), x contiguous
     void shrink_tanhshrink_backward_f_n_step2(const float* g, const float* x, float* out, Py_ssize_t n)
-    # float32 step-2 views to and from a block: dst[i] = src[2i], dst[2i] = src[i]
+    # float32 step-2 views to and from a block: dst[i] = src[2i], dst[2i] = src[i];
+    # SHRINK_STEP2_MASKED: 1 where they are AVX-512 masked loads and stores
+    const int SHRINK_STEP2_MASKED
     void shrink_f32_from_step2(const float* src, float* dst, Py_ssize_t n)
     void shrink_f32_to_step2(const float* src, float* dst, Py_ssize_t n)
 

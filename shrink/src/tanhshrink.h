@@ -482,6 +482,8 @@ static void shrink_tanhshrink_backward_f_n(const float *g, const float *x, float
     }
 }
 
+#define SHRINK_STEP2_MASKED 1 /* the copies below are vector code */
+
 /* Step-2 float32 views to and from a stack block: dst[i] = src[2i] and
  * dst[2i] = src[i], i < n. Masked loads and stores (mask 0x5555) touch only the
  * view's own elements, one permute per 16 of them; gcc's own loops for a
@@ -562,7 +564,9 @@ static void shrink_tanhsq_f_n(const float *in, float *out, ptrdiff_t n)
         out[i] = shrink__tsq_poly(in[i]);
 }
 
-/* step-2 views to and from a stack block: dst[i] = src[2i], dst[2i] = src[i] */
+/* step-2 views to and from a stack block: dst[i] = src[2i], dst[2i] = src[i]
+ * (one element at a time: the memory-bound loops keep their own step-2 loops) */
+#define SHRINK_STEP2_MASKED 0
 static void shrink_f32_from_step2(const float *src, float *dst, ptrdiff_t n)
 {
     ptrdiff_t i;
