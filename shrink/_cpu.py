@@ -12,6 +12,9 @@ The environment variable SHRINK_CPU_DISPATCH=baseline|x86-64-v3|x86-64-v4 caps t
 choice (a level the CPU lacks is never used): for tests that compare the builds,
 and for users who want the same code path on every machine.
 
+Within a build, one choice depends on the CPU's maker rather than its features
+(read_blocks): how the compute-bound loops read large inputs.
+
 A build that the CPU supports and that is installed but fails to import is a
 RuntimeWarning (with the loader's message), then the next level is tried. A build
 that is not installed at all (a platform or compiler without it, e.g. a
