@@ -125,7 +125,7 @@ def real_loop_preamble():
         for name in split:
             if name not in block_names:
                 block_names.append(name)
-    block_names.append("SHRINK_STEP2_MASKED")  # step2_blocked
+    block_names.append("SHRINK_STEP2_CHUNK")  # step2_blocked
     lines = []
     for module, names in modules.items():
         lines.append(f"from {module} cimport (")
@@ -359,7 +359,7 @@ SPLIT_KERNELS = {
 
 # float32 step-2 views to and from a stack block (src/tanhshrink.h: masked
 # AVX-512 loads/stores and a permute in the v4 build, plain loops elsewhere)
-STEP2_COPIES = ("shrink_f32_from_step2", "shrink_f32_to_step2")
+STEP2_COPIES = ("shrink_f32_from_step2", "shrink_f32_to_step2", "shrink_f32_from_step2_chunk")
 
 
 def block_kernel_body(u, t, n_in):
@@ -479,35 +479,45 @@ def align_output(u, t, n_in):
 
 
 def step2_blocked(u, kernel, strided, size):
-    """float32 step-2 views (x[::2] and its out=), scalar thresholds: each array
-    operand is deinterleaved into a stack block and the results interleaved back
-    by STEP2_COPIES (AVX-512: masked loads and stores, one permute per 16
-    elements), with the kernel's contiguous vector loop between them. gcc's own
-    step-2 loop stores one element per instruction: float32 firm ran 1.5-1.6x
-    np.negative on that view on AMD Zen 4, 1.4x through the blocks. For the
-    functions of x alone: with g as well (the backwards), the second copy cost
-    more than it saved (1.0x np.add without blocks, 1.3-1.6x with them). Each
-    block is read whole before any of it is written, so an out= that is the
-    input view itself, or behind it, is safe as in the element-by-element
-    loop. Same kernel, same bits. Only where the copies are vector code
-    (SHRINK_STEP2_MASKED, the AVX-512 build); elsewhere step2_body's loop."""
+    """float32 step-2 views (x[::2] and its out=), scalar thresholds: chunks of
+    SHRINK_STEP2_CHUNK elements (src/tanhshrink.h; at most BLOCK) of x are
+    deinterleaved into a stack block by STEP2_COPIES, the kernel's contiguous
+    vector loop runs on it, and the results are interleaved back. The whole
+    chunks run on a fixed count, so that the compiler can keep a small chunk in
+    registers; the last, of 1 to SHRINK_STEP2_CHUNK elements, on its own count.
+    gcc's own step-2 loop stores one element per instruction from vector
+    registers: float32 firm ran 1.5-1.6x np.negative on that view on AMD Zen 4
+    (1.4x through 1024-element chunks of AVX-512 masked copies), float32
+    garrote 1.6-1.7x on AMD Zen 3 (1.1-1.3x through 16-element chunks stored
+    from general registers). For the functions of x alone: with g as well (the
+    backwards), the second copy cost more than it saved (1.0x np.add without
+    blocks, 1.3-1.6x with them on Zen 4). Each chunk is read whole before any
+    of it is written, so an out= that is the input view itself, or behind it,
+    is safe as in the element-by-element loop. Same kernel, same bits. Builds
+    with SHRINK_STEP2_CHUNK 0 (no fast copies) keep step2_body's loop."""
     pad = " " * 16
     params = {p.name for p in u.params}
-    arrays = [k for k in range(u.nin) if u.operands[k] not in params]
-    assert arrays == [0], "x alone: see the docstring"
-    args = ", ".join(u.operands[k] if u.operands[k] in params else f"blk{k}[i]"
+    assert [k for k in range(u.nin) if u.operands[k] not in params] == [0], \
+        "x alone: see the docstring"
+    args = ", ".join(u.operands[k] if u.operands[k] in params else "blk0[i]"
                      for k in range(u.nin))
     step2 = "(2 * sizeof(float))"
+
+    def chunk(count):
+        copy_in = (f"{STEP2_COPIES[2]}(<float*>(a0 + start * {step2}), blk0)"
+                   if count == "SHRINK_STEP2_CHUNK" else
+                   f"{STEP2_COPIES[0]}(<float*>(a0 + start * {step2}), blk0, {count})")
+        return [f"{pad}{copy_in}",
+                f"{pad}for i in range({count}):",
+                f"{pad}    blkres[i] = {kernel}({args})",
+                f"{pad}{STEP2_COPIES[1]}(blkres, <float*>(a{u.nin} + start * {step2}), {count})"]
+
     lines = [f"{pad}start = 0",
-            f"{pad}while start < n:",
-            f"{pad}    m = min(<npy_intp>BLOCK, n - start)",
-            *[f"{pad}    {STEP2_COPIES[0]}(<float*>(a{k} + start * {step2}), blk{k}, m)"
-              for k in arrays],
-            f"{pad}    for i in range(m):",
-            f"{pad}        blkres[i] = {kernel}({args})",
-            f"{pad}    {STEP2_COPIES[1]}(blkres, <float*>(a{u.nin} + start * {step2}), m)",
-            f"{pad}    start += BLOCK"]
-    return ["            if SHRINK_STEP2_MASKED:", *lines,
+             f"{pad}while n - start > SHRINK_STEP2_CHUNK:",
+             *["    " + line for line in chunk("SHRINK_STEP2_CHUNK")],
+             f"{pad}    start += SHRINK_STEP2_CHUNK",
+             *chunk("n - start")]
+    return ["            if SHRINK_STEP2_CHUNK:", *lines,
             "            else:", *["    " + line for line in step2_body(strided, size)]]
 
 

@@ -20,10 +20,13 @@ cdef extern from "tanhshrink.h" nogil:
     # the same with g and out step-2 views (g[2i], out[2i]), x contiguous
     void shrink_tanhshrink_backward_f_n_step2(const float* g, const float* x, float* out, Py_ssize_t n)
     # float32 step-2 views to and from a block: dst[i] = src[2i], dst[2i] = src[i];
-    # SHRINK_STEP2_MASKED: 1 where they are AVX-512 masked loads and stores
-    const int SHRINK_STEP2_MASKED
+    # SHRINK_STEP2_CHUNK: the elements per chunk where float32 step-2 views of
+    # the functions of x go through these copies (0: they do not)
+    const int SHRINK_STEP2_CHUNK
     void shrink_f32_from_step2(const float* src, float* dst, Py_ssize_t n)
     void shrink_f32_to_step2(const float* src, float* dst, Py_ssize_t n)
+    # from_step2 of SHRINK_STEP2_CHUNK elements where the view goes on after them
+    void shrink_f32_from_step2_chunk(const float* src, float* dst)
 
 from shrink._libm cimport real
 

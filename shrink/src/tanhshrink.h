@@ -37,6 +37,17 @@
 #define SHRINK_TS_INLINE static inline
 #endif
 
+/* Out of line: the AVX-512 step-2 copies (one call per 1024 elements). Inlined
+ * with a constant count, gcc 12 warns of undefined behaviour in their scalar
+ * tails, which that count never reaches (-Waggressive-loop-optimizations). */
+#if defined(__GNUC__) || defined(__clang__)
+#define SHRINK_TS_NOINLINE static __attribute__((noinline))
+#elif defined(_MSC_VER)
+#define SHRINK_TS_NOINLINE static __declspec(noinline)
+#else
+#define SHRINK_TS_NOINLINE static
+#endif
+
 /* Exact products: hardware FMA where the compiler has it inline, Dekker
  * splitting otherwise (baseline x86-64 / SSE2, MSVC without /arch:AVX2). */
 #if defined(__FMA__) || defined(__FP_FAST_FMA) || defined(__aarch64__) || \
@@ -482,13 +493,15 @@ static void shrink_tanhshrink_backward_f_n(const float *g, const float *x, float
     }
 }
 
-#define SHRINK_STEP2_MASKED 1 /* the copies below are vector code */
+/* float32 step-2 views go through stack blocks of this many elements (at most
+ * BLOCK of _real_loops.pxi): masked copies, then the contiguous kernel loop */
+#define SHRINK_STEP2_CHUNK 1024
 
 /* Step-2 float32 views to and from a stack block: dst[i] = src[2i] and
  * dst[2i] = src[i], i < n. Masked loads and stores (mask 0x5555) touch only the
  * view's own elements, one permute per 16 of them; gcc's own loops for a
  * stride of two move one element per instruction. */
-static void shrink_f32_from_step2(const float *src, float *dst, ptrdiff_t n)
+SHRINK_TS_NOINLINE void shrink_f32_from_step2(const float *src, float *dst, ptrdiff_t n)
 {
     const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
     ptrdiff_t i = 0;
@@ -501,7 +514,7 @@ static void shrink_f32_from_step2(const float *src, float *dst, ptrdiff_t n)
         dst[i] = src[2 * i];
 }
 
-static void shrink_f32_to_step2(const float *src, float *dst, ptrdiff_t n)
+SHRINK_TS_NOINLINE void shrink_f32_to_step2(const float *src, float *dst, ptrdiff_t n)
 {
     const __m512i lo = _mm512_setr_epi32(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7);
     const __m512i hi = _mm512_setr_epi32(8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13, 14, 14, 15, 15);
@@ -513,6 +526,12 @@ static void shrink_f32_to_step2(const float *src, float *dst, ptrdiff_t n)
     }
     for (; i < n; i++)
         dst[2 * i] = src[i];
+}
+
+/* a whole chunk of a view that goes on after it */
+static void shrink_f32_from_step2_chunk(const float *src, float *dst)
+{
+    shrink_f32_from_step2(src, dst, SHRINK_STEP2_CHUNK);
 }
 
 /* shrink_tanhshrink_backward_f_n with g and out step-2 views (g[2i], out[2i]) and
@@ -564,14 +583,85 @@ static void shrink_tanhsq_f_n(const float *in, float *out, ptrdiff_t n)
         out[i] = shrink__tsq_poly(in[i]);
 }
 
+#if defined(__AVX2__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+
+/* float32 step-2 views (the x86-64-v3 build) go through chunks of 16 elements:
+ * copied in, the kernel's vector loop on a fixed count (two vectors, kept in
+ * registers), copied out. Every element needs a store of its own (the odd
+ * elements between the view's own are never written: another thread may own
+ * them), and on AMD Zen 3 the stores of gcc's own step-2 loop (vmovss and
+ * vextractps, from vector registers) add the kernel's time to theirs instead
+ * of overlapping it: float32 garrote ran 1.5-1.75x np.negative's loop shape on
+ * a step-2 view there, 1.2-1.4x on chunks of 16 stored from general registers
+ * (tools/step2_stores.c measures the variants; larger chunks and vmaskmovps
+ * were slower). */
+#define SHRINK_STEP2_CHUNK 16
+
+/* dst[i] = src[2i], i < n: whole-vector loads (the odd elements are read and
+ * dropped), one shuffle and one permute per 8, only while the second vector
+ * ends before the view's last element, so nothing past it is read. */
+static inline void shrink_f32_from_step2(const float *src, float *dst, ptrdiff_t n)
+{
+    ptrdiff_t i = 0;
+    for (; i + 8 < n; i += 8) {
+        const __m256 a = _mm256_loadu_ps(src + 2 * i), b = _mm256_loadu_ps(src + 2 * i + 8);
+        const __m256 even = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0));
+        _mm256_storeu_ps(dst + i, _mm256_castpd_ps(
+            _mm256_permute4x64_pd(_mm256_castps_pd(even), _MM_SHUFFLE(3, 1, 2, 0))));
+    }
+    for (; i < n; i++)
+        dst[i] = src[2 * i];
+}
+
+/* the same for a whole chunk, where the view goes on after it: the second
+ * vector's last element is the odd one before the view's next, so all of it is
+ * loaded */
+static inline void shrink_f32_from_step2_chunk(const float *src, float *dst)
+{
+    ptrdiff_t i;
+    for (i = 0; i < SHRINK_STEP2_CHUNK; i += 8) {
+        const __m256 a = _mm256_loadu_ps(src + 2 * i), b = _mm256_loadu_ps(src + 2 * i + 8);
+        const __m256 even = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0));
+        _mm256_storeu_ps(dst + i, _mm256_castpd_ps(
+            _mm256_permute4x64_pd(_mm256_castps_pd(even), _MM_SHUFFLE(3, 1, 2, 0))));
+    }
+}
+
+/* dst[2i] = src[i], i < n: two 4-byte stores per 8-byte load, from a general
+ * register (the empty asm keeps the compiler from vectorizing it back into
+ * vextractps stores). */
+static inline void shrink_f32_to_step2(const float *src, float *dst, ptrdiff_t n)
+{
+    ptrdiff_t i = 0;
+    for (; i + 2 <= n; i += 2) {
+        uint64_t pair;
+        uint32_t lo, hi;
+        memcpy(&pair, src + i, sizeof pair);
+        __asm__("" : "+r"(pair));
+        lo = (uint32_t)pair;
+        hi = (uint32_t)(pair >> 32);
+        memcpy(dst + 2 * i, &lo, sizeof lo);
+        memcpy(dst + 2 * i + 2, &hi, sizeof hi);
+    }
+    if (i < n)
+        dst[2 * i] = src[i];
+}
+#else
 /* step-2 views to and from a stack block: dst[i] = src[2i], dst[2i] = src[i]
  * (one element at a time: the memory-bound loops keep their own step-2 loops) */
-#define SHRINK_STEP2_MASKED 0
+#define SHRINK_STEP2_CHUNK 0 /* no chunks: the loops keep their own step-2 loops */
 static void shrink_f32_from_step2(const float *src, float *dst, ptrdiff_t n)
 {
     ptrdiff_t i;
     for (i = 0; i < n; i++)
         dst[i] = src[2 * i];
+}
+
+static void shrink_f32_from_step2_chunk(const float *src, float *dst)
+{
+    (void)src; /* never called: SHRINK_STEP2_CHUNK is 0 */
+    (void)dst;
 }
 
 static void shrink_f32_to_step2(const float *src, float *dst, ptrdiff_t n)
@@ -580,6 +670,7 @@ static void shrink_f32_to_step2(const float *src, float *dst, ptrdiff_t n)
     for (i = 0; i < n; i++)
         dst[2 * i] = src[i];
 }
+#endif
 
 /* out[i] = g[i] * tanh(x[i])^2 rounded once, a zero product as +0.0 (a select:
  * `+ 0.0f` could be fused with the product into an FMA that keeps -0.0) */
